@@ -1,0 +1,1 @@
+"""Integrator kernels shared by model families."""

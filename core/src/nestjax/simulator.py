@@ -1,0 +1,383 @@
+"""The Simulator: create, connect, simulate, get and set, with NEST's vocabulary and timing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import brainstate
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from . import plugins
+from .engine.program import Program
+from .model import SPIKE, Model, Node, Recorder, Synapse
+from .network.connections import ConnBatch, delay_steps, per_connection
+from .network.population import Population
+from .network.tables import Sampled, build_tables
+from .nodeview import NodeView
+from .result import Result
+from .timebase import TimeBase, ms
+
+
+class Simulator:
+    """One network on NEST's time grid of resolution ``dt``; ``seed`` fixes every random draw."""
+
+    def __init__(self, dt=0.1, seed: int = 12345):
+        self.tb = TimeBase(ms(dt, "dt"))
+        self.dt = self.tb.dt
+        self.seed = int(seed)
+        self._pops: list[Population] = []
+        self._first = np.zeros(0, np.int64)
+        self._conns: list[ConnBatch] = []
+        self._observed: dict[int, np.ndarray] = {}  # sampler gid -> target gids, in connection order
+        self._spike_sources: dict[int, np.ndarray] = {}  # spike recorder gid -> source gids
+        self._sampler_t0: dict[int, int] = {}
+        self._step = 0
+        self._program: Program | None = None
+        self._ring = brainstate.ShortTermState(jnp.zeros((1, 1)))
+
+    # ------------------------------------------------------------------ nodes
+    def _model(self, model) -> type[Model]:
+        if isinstance(model, str):
+            return plugins.registry().model(model)
+        if isinstance(model, type) and issubclass(model, Model):
+            return model
+        raise TypeError(f"expected a model class or NEST model name, got {model!r}")
+
+    def create(self, model, n: int = 1, params: dict | None = None, **values) -> NodeView:
+        """``n`` nodes of ``model`` (a class or NEST name) with parameters as in ``nest.Create``."""
+        cls = self._model(model)
+        if issubclass(cls, Synapse):
+            raise ValueError(f"{cls.name} is a synapse model; give it as syn_spec['synapse_model']")
+        if int(n) != n or n < 1:
+            raise ValueError(f"n must be a positive integer, got {n!r}")
+        first = int(self._first[-1] + self._pops[-1].n) if self._pops else 1
+        pop = Population(cls, first, int(n), {**(params or {}), **values}, self.dt)
+        pop.index = len(self._pops)
+        self._pops.append(pop)
+        self._first = np.append(self._first, first)
+        self._invalidate()
+        return NodeView(self, pop.gids)
+
+    def _pop_of(self, gid: int) -> Population:
+        return self._pops[int(np.searchsorted(self._first, gid, side="right") - 1)]
+
+    def _groups(self, view: NodeView):
+        """(population, local indices, positions in the view) for each population in a view."""
+        k = np.searchsorted(self._first, view.gids, side="right") - 1
+        for i in np.unique(k):
+            at = np.nonzero(k == i)[0]
+            yield self._pops[i], view.gids[at] - self._pops[i].first, at
+
+    def _check_view(self, view, what: str) -> NodeView:
+        if not isinstance(view, NodeView):
+            raise TypeError(f"{what} must be a NodeView, got {type(view).__name__}")
+        if view.sim is not self:
+            raise ValueError(f"{what} belongs to another Simulator")
+        if len(view) == 0:
+            raise ValueError(f"{what} is empty")
+        return view
+
+    # --------------------------------------------------------------- get/set
+    def _get(self, view: NodeView, names):
+        view = self._check_view(view, "nodes")
+        out: dict[str, Any] = {}
+        for pop, local, at in self._groups(view):
+            specs = pop.specs()
+            for name in names or list(specs):
+                if name not in specs:
+                    raise ValueError(
+                        f"{pop.model.name} has no parameter {name!r}; valid names: {', '.join(sorted(specs))}"
+                    )
+                vals = pop.get(name, local)
+                if name not in out:
+                    out[name] = [None] * len(view)
+                for i, j in enumerate(at):
+                    out[name][j] = vals[i]
+        for name, vals in out.items():
+            spec = next(p.specs()[name] for p, _, _ in self._groups(view))
+            if spec.numeric:
+                arr = np.asarray(vals)
+                out[name] = spec.as_quantity(arr[0] if len(view) == 1 else arr)
+            elif len(view) == 1:
+                out[name] = vals[0]
+        return out[names[0]] if len(names) == 1 else out
+
+    def _set(self, view: NodeView, values: dict) -> None:
+        view = self._check_view(view, "nodes")
+        groups = list(self._groups(view))
+        staged = []
+        for pop, local, at in groups:  # convert and check everything before changing anything
+            per = {}
+            for name, v in values.items():
+                arr = v
+                is_per_node = not isinstance(v, (str, dict)) and np.ndim(
+                    v.to_decimal() if isinstance(v, u.Quantity) else v
+                ) == 1 and len(view) > 1
+                if is_per_node:
+                    arr = v[at]
+                per[name] = arr
+            staged.append((pop, local, per))
+        backup = [(p, dict(p.param_state.value), dict(p.state.value), dict(p.host)) for p, _, _ in staged]
+        try:
+            for pop, local, per in staged:
+                pop.set(per, local, self.dt)
+        except Exception:
+            for p, par, st, host in backup:
+                p.param_state.value, p.state.value, p.host = par, st, host
+            raise
+        if any(p.is_recorder for p, _, _ in staged):
+            self._invalidate()
+
+    # ---------------------------------------------------------------- connect
+    def connect(self, pre: NodeView, post: NodeView, conn_spec=None, syn_spec=None) -> None:
+        """Connect as ``nest.Connect``; recorders observe their targets (``connect(vm, neurons)``)
+        or receive from their sources (``connect(neurons, spike_recorder)``)."""
+        pre, post = self._check_view(pre, "pre"), self._check_view(post, "post")
+        spec = {"rule": conn_spec} if isinstance(conn_spec, str) else dict(conn_spec or {"rule": "all_to_all"})
+        rule = plugins.registry().rule(spec.pop("rule", "all_to_all"))
+        pre_models = {p.model for p, _, _ in self._groups(pre)}
+        post_models = {p.model for p, _, _ in self._groups(post)}
+        if any(issubclass(m, Recorder) for m in pre_models | post_models):
+            self._connect_recorder(pre, post, pre_models, post_models, rule, spec, syn_spec)
+            return
+        for m in pre_models:
+            if not issubclass(m, Node) or m.emits is None:
+                raise ValueError(f"{m.name} cannot be the source of a connection")
+        sources, targets = rule(pre, post, spec, np.random.default_rng([self.seed, len(self._conns)]))
+        sources, targets = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
+        batch = self._synapses(sources, targets, post_models, dict(syn_spec or {}))
+        self._route_check(batch)
+        self._conns.append(batch)
+        self._invalidate()
+
+    def _synapses(self, sources, targets, post_models, syn: dict) -> ConnBatch:
+        syn_model = self._model(syn.pop("synapse_model", "static_synapse"))
+        if not issubclass(syn_model, Synapse):
+            raise ValueError(f"{syn_model.name} is not a synapse model")
+        specs = {p.name: p for p in syn_model.params}
+        unknown = sorted(set(syn) - set(specs))
+        if unknown:
+            raise ValueError(
+                f"{syn_model.name} has no parameter {', '.join(map(repr, unknown))}; "
+                f"valid names: {', '.join(sorted(specs))}"
+            )
+        n = sources.size
+        weight = syn.pop("weight", specs["weight"].default)
+        if isinstance(weight, u.Quantity):
+            units = {m.weight_unit for m in post_models}
+            unit = units.pop() if len(units) == 1 else None
+            if unit is None or u.get_dim(weight) != u.get_dim(unit):
+                raise ValueError(f"weight {weight} does not fit the targets' weight unit ({unit})")
+            weight = weight.to_decimal(unit)
+        values = {
+            name: per_connection(specs[name], syn.pop(name, specs[name].default), n)
+            for name in specs
+            if name != "weight"
+        }
+        return ConnBatch(
+            synapse=syn_model,
+            sources=sources,
+            targets=targets,
+            weight=per_connection(specs["weight"], weight, n),
+            delay_steps=delay_steps(values.pop("delay"), self.tb),
+            receptor=values.pop("receptor_type"),
+            extra=values,
+        )
+
+    def _route_check(self, batch: ConnBatch) -> None:
+        """Ask each target model to route the new connections now, so errors come at connect."""
+        pv = NodeView(self, batch.sources)
+        src_model = {}
+        for pop, _, at in self._groups(pv):
+            src_model.setdefault(pop.model, []).append(at)
+        tk = np.searchsorted(self._first, batch.targets, side="right") - 1
+        for m, ats in src_model.items():
+            at = np.concatenate(ats)
+            for k in np.unique(tk[at]):
+                sel = at[tk[at] == k]
+                target = self._pops[k].model
+                if not issubclass(target, Node):
+                    raise ValueError(f"{target.name} cannot be the target of a connection from {m.name}")
+                target.route(m.emits, batch.receptor[sel], batch.weight[sel])
+
+    def _connect_recorder(self, pre, post, pre_models, post_models, rule, spec, syn_spec) -> None:
+        samplers = [m for m in pre_models if issubclass(m, Recorder) and m.records == "samples"]
+        if any(issubclass(m, Recorder) for m in post_models):
+            bad = [m.name for m in post_models if issubclass(m, Recorder) and m.records == "samples"]
+            if bad:
+                raise ValueError(f"{bad[0]} observes its targets: connect it as connect({bad[0]}, neurons)")
+            if any(issubclass(m, Recorder) for m in pre_models):
+                raise ValueError("a recorder cannot record from another recorder")
+            for m in pre_models:
+                if not issubclass(m, Node) or m.emits != SPIKE or m.per_target:
+                    raise ValueError(
+                        f"{m.name} sends no spikes of its own that a spike recorder can record"
+                        + (" (it draws per target: record a parrot_neuron it drives)" if m.per_target else "")
+                    )
+            if syn_spec:
+                raise ValueError("a spike recorder takes no syn_spec")
+            s, t = rule(pre, post, spec, np.random.default_rng(self.seed))
+            for rec in np.unique(t):
+                old = self._spike_sources.get(int(rec), np.zeros(0, np.int64))
+                self._spike_sources[int(rec)] = np.union1d(old, np.asarray(s)[np.asarray(t) == rec])
+            self._invalidate()
+            return
+        if len(samplers) != len(pre_models):
+            names = sorted(m.name for m in pre_models if issubclass(m, Recorder))
+            raise ValueError(f"{names[0]} receives from its sources: connect it as connect(neurons, {names[0]})")
+        if syn_spec:
+            raise ValueError("a multimeter takes no syn_spec")
+        for m in post_models:
+            if not issubclass(m, Node):
+                raise ValueError(f"{m.name} has nothing a multimeter can record")
+        s, t = rule(pre, post, spec, np.random.default_rng(self.seed))
+        s, t = np.asarray(s), np.asarray(t)
+        for dev in np.unique(s):
+            names = self._pop_of(dev).get("record_from", [int(dev) - self._pop_of(dev).first])[0]
+            targets = t[s == dev]
+            for pop, _, _ in self._groups(NodeView(self, targets)):
+                missing = [n for n in names if n not in pop.model.recordables]
+                if missing:
+                    raise ValueError(
+                        f"{pop.model.name} has no recordable {', '.join(map(repr, missing))}; "
+                        f"its recordables: {', '.join(pop.model.recordables)}"
+                    )
+        for dev in np.unique(s):
+            old = self._observed.get(int(dev), np.zeros(0, np.int64))
+            self._observed[int(dev)] = np.concatenate([old, t[s == dev]])
+        self._invalidate()
+
+    # --------------------------------------------------------------- simulate
+    def _invalidate(self) -> None:
+        if self._program is not None:
+            self._old_tables = self._program.t
+        self._program = None
+
+    def _sampled(self) -> tuple[list[Sampled], dict]:
+        """One sampled column block per (population, recordable); where each sampler's columns are."""
+        need: dict[tuple[int, str], list] = {}
+        for dev, targets in self._observed.items():
+            names = self._pop_of(dev).get("record_from", [dev - self._pop_of(dev).first])[0]
+            for pop, local, _ in self._groups(NodeView(self, targets)):
+                for name in names:
+                    need.setdefault((pop.index, name), []).append(local)
+        blocks, col = [], 0
+        offsets = {}
+        for (k, name), parts in sorted(need.items()):
+            local = np.unique(np.concatenate(parts))
+            blocks.append(Sampled(k, name, local))
+            offsets[(k, name)] = (col, local)
+            col += local.size
+        return blocks, offsets
+
+    def _build(self) -> None:
+        sampled, self._columns = self._sampled()
+        recorded = np.unique(np.concatenate(list(self._spike_sources.values()))) if self._spike_sources else []
+        n_nodes = int(self._first[-1] + self._pops[-1].n - 1) if self._pops else 0
+        tables = build_tables(self._pops, self._conns, recorded, sampled, n_nodes)
+        old = getattr(self, "_old_tables", None)
+        self._ring.value = _carry_ring(self._ring.value, old, tables, self._pops, self._step)
+        self._program = Program(tables, self._pops, self.dt, self.seed)
+        for dev in self._observed:
+            self._sampler_t0.setdefault(dev, self._step)
+
+    def simulate(self, t) -> Result:
+        """Advance by ``t`` (quantity or ms, a whole number of steps); returns this call's recordings."""
+        n = self.tb.whole_steps(ms(t, "simulation time"), "simulation time")
+        if not self._pops:
+            raise ValueError("there is nothing to simulate: create nodes first")
+        if self._program is None:
+            self._build()
+        prog = self._program
+        nodes = prog.node_pops
+        params = [p.param_state.value for p in nodes]
+        state = [p.state.value for p in nodes]
+        ring = self._ring.value
+        start, end = self._step, self._step + n
+        outs = []
+        for step0 in range(start, end, prog.chunk_steps):
+            state, ring, out = prog.run_chunk(params, state, ring, step0, min(end, step0 + prog.chunk_steps))
+            outs.append((step0, out))
+        for p, s in zip(nodes, state):
+            p.state.value = s
+        self._ring.value = ring
+        self._step = end
+        return self._result(outs, start, end)
+
+    # ----------------------------------------------------------------- results
+    def _window(self, gid: int):
+        pop = self._pop_of(gid)
+        local = [gid - pop.first]
+        origin, start, stop = (float(np.asarray(pop.get(k, local))[0]) for k in ("origin", "start", "stop"))
+        t_min = int(self.tb.steps_ceil(origin + start))
+        t_max = int(self.tb.steps_ceil(origin + stop)) if np.isfinite(origin + stop) else np.iinfo(np.int64).max
+        return pop, local, t_min, t_max
+
+    def _result(self, outs, start: int, end: int) -> Result:
+        gid = np.concatenate([o.spike_gid for _, o in outs])
+        stamp = np.concatenate([o.spike_step for _, o in outs])
+        off = np.concatenate([o.spike_offset for _, o in outs])
+        mult = np.concatenate([o.spike_mult for _, o in outs]).astype(np.int64)
+        spikes = {}
+        for dev, sources in self._spike_sources.items():
+            pop, local, t_min, t_max = self._window(dev)
+            keep = np.isin(gid, sources) & (stamp > t_min) & (stamp <= t_max)
+            rep = mult[keep]
+            g, s, o = (np.repeat(a[keep], rep) for a in (gid, stamp, off))
+            in_steps = bool(pop.get("time_in_steps", local)[0])
+            spikes[dev] = (
+                {"senders": g, "times": s, "offsets": o}
+                if in_steps
+                else {"senders": g, "times": u.Quantity(self.tb.ms_of(s) - o, unit=u.ms)}
+            )
+        samples = {}
+        if self._observed:
+            S = np.concatenate([o.samples for _, o in outs])[: end - start]
+            stamps = np.arange(start + 1, end + 1)
+        for dev, targets in self._observed.items():
+            pop, local, t_min, t_max = self._window(dev)
+            interval = int(round(float(np.asarray(pop.get("interval", local))[0]) / self.dt))
+            offset = int(round(float(np.asarray(pop.get("offset", local))[0]) / self.dt))
+            names = pop.get("record_from", local)[0]
+            t0 = self._sampler_t0[dev]
+            if offset == 0:
+                take = stamps % interval == 0
+            else:
+                take = (stamps >= offset) & ((stamps - offset) % interval == 0) & (stamps > t0 + 1)
+            take &= (stamps > t_min) & (stamps <= t_max)
+            tk = np.searchsorted(self._first, targets, side="right") - 1
+            values = {}
+            for name in names:
+                cols = np.empty(targets.size, np.int64)
+                for k in np.unique(tk):
+                    c0, loc = self._columns[(int(k), name)]
+                    sel = tk == k
+                    cols[sel] = c0 + np.searchsorted(loc, targets[sel] - self._pops[k].first)
+                spec = self._pops[int(tk[0])].specs().get(name)
+                values[name] = (S[take][:, cols], spec.unit if spec is not None else None)
+            samples[dev] = (stamps[take], list(names), values)
+        return Result(self, spikes, samples)
+
+    @property
+    def time(self):
+        """Current simulation time."""
+        return u.Quantity(self._step * self.dt, unit=u.ms)
+
+
+def _carry_ring(ring, old, new, pops, now: int):
+    """Move pending ring-buffer input to the layout of a rebuilt network."""
+    out = np.zeros((new.slots, new.rows))
+    if old is None:
+        return jnp.asarray(out)
+    ring = np.asarray(ring)
+    steps = np.arange(now, now + min(old.slots, new.slots))
+    for k, r_new in new.pop_rows.items():
+        if k in old.pop_rows:
+            size = len(pops[k].model.channels) * pops[k].n
+            r_old = old.pop_rows[k]
+            out[np.ix_(steps % new.slots, np.arange(r_new, r_new + size))] = ring[
+                np.ix_(steps % old.slots, np.arange(r_old, r_old + size))
+            ]
+    return jnp.asarray(out)

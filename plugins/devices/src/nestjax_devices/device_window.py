@@ -1,0 +1,27 @@
+"""Parameters every NEST device has: ``origin``, ``start``, ``stop`` (``nestkernel/device.cpp``)."""
+
+from __future__ import annotations
+
+import brainunit as u
+import numpy as np
+
+from nestjax.model import BadProperty
+from nestjax.timebase import TimeBase
+from nestjax.units import Param
+
+WINDOW = (
+    Param("origin", 0.0, u.ms),
+    Param("start", 0.0, u.ms),
+    Param("stop", np.inf, u.ms),
+)
+
+
+def check_window(p, dt: float) -> None:
+    """NEST's checks: finite times on the grid, ``stop >= start``."""
+    tb = TimeBase(dt)
+    for name in ("origin", "start", "stop"):
+        v = np.asarray(p[name], float)
+        if not np.all(tb.on_grid(np.where(np.isfinite(v), v, 0.0))):
+            raise BadProperty(f"{name} must be a multiple of the simulation resolution.")
+    if np.any(np.asarray(p["stop"]) < np.asarray(p["start"])):
+        raise BadProperty("stop >= start required.")
