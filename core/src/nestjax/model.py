@@ -100,6 +100,12 @@ class Node(Model):
                 f"{cls.name} has no receptor type {int(bad[0])}; valid: {sorted(int(v) for v in valid)}"
             )
 
+    @classmethod
+    def host_arrays(cls, host: dict, dt: float) -> dict:
+        """Arrays the update needs from host-side parameters (e.g. a spike_generator's per-node
+        lists of spike times, padded to one matrix). Called before each ``simulate``."""
+        return {}
+
     @staticmethod
     def prepare(p: dict, dt: float) -> dict:
         """Constants derived from parameters and resolution (NEST's ``pre_run_hook``)."""

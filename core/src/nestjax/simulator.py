@@ -292,7 +292,7 @@ class Simulator:
             self._build()
         prog = self._program
         nodes = prog.node_pops
-        params = [p.param_state.value for p in nodes]
+        params = [{**p.param_state.value, **p.model.host_arrays(p.host, self.dt)} for p in nodes]
         state = [p.state.value for p in nodes]
         ring = self._ring.value
         start, end = self._step, self._step + n

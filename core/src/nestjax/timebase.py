@@ -53,6 +53,10 @@ class TimeBase:
         """Whether times are whole numbers of steps at the tic time base."""
         return to_tics(t_ms) % self.tics_per_step == 0
 
+    def whole_steps_array(self, t_ms) -> np.ndarray:
+        """Steps of times already known to lie on the grid."""
+        return to_tics(t_ms) // self.tics_per_step
+
     def whole_steps(self, t_ms: float, what: str) -> int:
         """Steps in ``t_ms``, which must be a whole number of steps (NEST's Simulate check)."""
         if not bool(self.on_grid(t_ms)):

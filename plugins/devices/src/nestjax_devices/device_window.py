@@ -25,3 +25,18 @@ def check_window(p, dt: float) -> None:
             raise BadProperty(f"{name} must be a multiple of the simulation resolution.")
     if np.any(np.asarray(p["stop"]) < np.asarray(p["start"])):
         raise BadProperty("stop >= start required.")
+
+
+FOREVER = np.iinfo(np.int64).max // 4
+
+
+def active_steps(p, dt: float):
+    """(t_min, t_max) in steps, NEST's ``Device::calibrate``: origin+start and origin+stop."""
+    import jax.numpy as jnp
+
+    from nestjax.timebase import steps_ceil
+
+    end = p["origin"] + p["stop"]
+    t_min = steps_ceil(p["origin"] + p["start"], dt).astype(jnp.int64)
+    t_max = jnp.where(jnp.isfinite(end), steps_ceil(jnp.where(jnp.isfinite(end), end, 0.0), dt), FOREVER)
+    return t_min, t_max.astype(jnp.int64)
