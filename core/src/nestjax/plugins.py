@@ -43,20 +43,20 @@ class Registry:
 
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
-        self._dist: dict[object, str] = {}
+        self._dist: dict[str, str] = {}  # plugin name -> distribution
         self.register(builtin, name="core", distribution="nestjax")
         if autoload is None:
             autoload = not os.environ.get(AUTOLOAD_ENV)
         if autoload:
             self.pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
             for plugin, dist in self.pm.list_plugin_distinfo():
-                self._dist[plugin] = dist.project_name
+                self._dist[self.pm.get_name(plugin)] = dist.project_name
         self._index()
 
     def register(self, plugin, name: str, distribution: str | None = None) -> None:
         """Register a plugin object or module (a third party's, or one defined in a test)."""
         self.pm.register(plugin, name=name)
-        self._dist[plugin] = distribution or name
+        self._dist[name] = distribution or name
         if hasattr(self, "_models"):
             try:
                 self._index()
@@ -72,7 +72,7 @@ class Registry:
     def _index(self) -> None:
         models: dict[str, ModelInfo] = {}
         for impl in self.pm.hook.nestjax_models.get_hookimpls():
-            family, dist = impl.plugin_name, self._dist.get(impl.plugin, impl.plugin_name)
+            family, dist = impl.plugin_name, self._dist.get(impl.plugin_name, impl.plugin_name)
             for cls in impl.function():
                 if not (isinstance(cls, type) and issubclass(cls, Model)):
                     raise TypeError(f"plugin {family!r} registered {cls!r}, which is not a Model class")

@@ -109,15 +109,11 @@ class Simulator:
         groups = list(self._groups(view))
         staged = []
         for pop, local, at in groups:  # convert and check everything before changing anything
+            specs = pop.specs()
             per = {}
             for name, v in values.items():
-                arr = v
-                is_per_node = not isinstance(v, (str, dict)) and np.ndim(
-                    v.to_decimal() if isinstance(v, u.Quantity) else v
-                ) == 1 and len(view) > 1
-                if is_per_node:
-                    arr = v[at]
-                per[name] = arr
+                spec = specs.get(name)
+                per[name] = _take(name, v, at, len(view)) if _is_per_node(spec, v, len(view)) else v
             staged.append((pop, local, per))
         backup = [(p, dict(p.param_state.value), dict(p.state.value), dict(p.host)) for p, _, _ in staged]
         try:
@@ -364,6 +360,27 @@ class Simulator:
     def time(self):
         """Current simulation time."""
         return u.Quantity(self._step * self.dt, unit=u.ms)
+
+
+def _is_per_node(spec, value, n: int) -> bool:
+    """Whether ``value`` holds one entry per node (for lists of lists: object parameters)."""
+    if spec is None or n < 2 or isinstance(value, (str, dict)):
+        return False
+    if not spec.numeric:
+        return isinstance(value, (list, tuple)) and len(value) == n and all(
+            isinstance(x, (list, tuple, np.ndarray)) for x in value
+        )
+    raw = value.mantissa if isinstance(value, u.Quantity) else value
+    return np.ndim(raw) == 1
+
+
+def _take(name: str, value, at: np.ndarray, n: int):
+    """The entries of a per-node value for the view positions ``at``."""
+    if len(value) != n:
+        raise ValueError(f"{name}: got {len(value)} values for {n} nodes")
+    if isinstance(value, (list, tuple)):
+        return [value[i] for i in at] if not np.isscalar(value[0]) else np.asarray(value)[at]
+    return value[at]
 
 
 def _carry_ring(ring, old, new, pops, now: int):
