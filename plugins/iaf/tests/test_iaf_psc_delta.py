@@ -1,0 +1,92 @@
+"""Parity of iaf_psc_delta with live NEST: category A (1e-9 mV, identical spikes)."""
+
+import numpy as np
+import pytest
+
+from nestjax.testing import Scenario, run_both
+
+MODEL = "iaf_psc_delta"
+RECORD = ["V_m"]
+
+
+def _check(parity, sc, scenario):
+    ours, theirs = run_both(sc)
+    np.testing.assert_array_equal(ours["mm"]["times"], theirs["mm"]["times"])
+    for name in RECORD:
+        parity.samples(MODEL, name, ours["mm"][name], theirs["mm"][name], "A", scenario)
+    parity.events(MODEL, ours["sr"], theirs["sr"], scenario)
+    return ours
+
+
+def _net(dt, params, n=1, interval=None):
+    sc = Scenario(dt=dt)
+    sc.node("n", MODEL, n, params)
+    sc.node("mm", "multimeter", 1, {"record_from": RECORD, "interval": interval or dt})
+    sc.node("sr", "spike_recorder")
+    sc.connect("mm", "n")
+    sc.connect("n", "sr")
+    return sc
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])
+def test_dc_via_I_e(parity, dt):
+    sc = _net(dt, [{"I_e": 376.0}, {"I_e": 500.0, "t_ref": 0.0, "E_L": -65.0, "V_m": -60.0}], n=2)
+    sc.simulate = [200.0]
+    ours = _check(parity, sc, f"I_e, t_ref 0, dt={dt}")
+    assert ours["sr"]["times"].size >= 8
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])
+def test_dc_generator_and_spike_input(parity, dt):
+    sc = _net(dt, [{"I_e": 100.0, "t_ref": 1.25},
+                   {"tau_m": 4.0, "C_m": 80.0, "t_ref": 0.0, "V_th": -60.0, "E_L": -72.0},
+                   {"tau_m": 25.0, "V_reset": -75.0, "V_min": -72.0, "refractory_input": True,
+                    "t_ref": 3.33}], n=3)
+    sc.node("dc", "dc_generator", 1, {"amplitude": 320.0, "start": 20.0, "stop": 90.0})
+    sc.node("sg", "spike_generator", 2, [{"spike_times": [2.0, 10.5, 10.5, 30.0, 31.0, 55.2, 55.3]},
+                                          {"spike_times": [4.0, 12.0, 40.0, 60.0, 60.1, 99.9],
+                                           "spike_multiplicities": [1, 2, 3, 1, 1, 2]}])
+    sc.connect("dc", "n", syn_spec={"delay": 0.5, "weight": 1.5})
+    sc.connect(("sg", slice(0, 1)), "n", syn_spec={"weight": 9.0, "delay": 1.0})
+    sc.connect(("sg", slice(0, 1)), "n", syn_spec={"weight": 4.5, "delay": 0.73})
+    sc.connect(("sg", slice(1, 2)), "n", syn_spec={"weight": -6.0, "delay": 2.35})
+    sc.simulate = [37.3, 0.4, 62.3]
+    ours = _check(parity, sc, f"dc + spikes on both signs, off-grid delays, split calls, dt={dt}")
+    assert ours["sr"]["times"].size > 3
+
+
+def test_refractory_input(parity):
+    """Input during refractoriness: dropped, or decayed and added when it ends (refractory_input)."""
+    base = {"I_e": 800.0, "t_ref": 4.0, "tau_m": 8.0}
+    sc = _net(0.1, [base, {**base, "refractory_input": True},
+                    {**base, "refractory_input": True, "t_ref": 2.55, "V_min": -71.0}], n=3)
+    sc.node("pg", "spike_generator", 1, {"spike_times": list(np.round(np.arange(1.0, 80.0, 0.7), 1))})
+    sc.connect("pg", "n", syn_spec={"weight": 1.7, "delay": 1.0})
+    sc.connect("pg", "n", syn_spec={"weight": -2.9, "delay": 1.3})
+    sc.simulate = [40.0, 40.0]
+    ours = _check(parity, sc, "refractory_input on and off")
+    v = ours["mm"]["V_m"]
+    assert not np.allclose(v[:, 0], v[:, 1])
+    assert ours["sr"]["times"].size > 10
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_random_parameters_and_input(parity, seed):
+    rng = np.random.default_rng(seed)
+    dt = [0.1, 0.05, 0.01][seed % 3] if seed else 0.1
+    n = 5
+    params = [{"E_L": rng.uniform(-75, -60), "V_th": rng.uniform(-58, -50), "V_reset": rng.uniform(-80, -62),
+               "C_m": rng.uniform(50, 400), "tau_m": rng.uniform(2, 30), "I_e": rng.uniform(0, 400),
+               "t_ref": rng.choice([0.0, 0.13, 1.0, 2.77]), "refractory_input": bool(rng.integers(2)),
+               "V_m": rng.uniform(-70, -60)} for _ in range(n)]
+    sc = _net(dt, params, n=n, interval=0.3)
+    times = [list(np.round(np.sort(rng.uniform(0.5, 120.0, 60)), 1)) for _ in range(3)]
+    sc.node("sg", "spike_generator", 3, [{"spike_times": t} for t in times])
+    for i in range(3):
+        sc.connect(("sg", slice(i, i + 1)), "n",
+                   syn_spec={"weight": rng.uniform(-8, 10), "delay": round(rng.uniform(0.1, 3.0), 3)})
+    sc.node("dc", "dc_generator", 1, {"amplitude": rng.uniform(-200, 300), "start": 15.0, "stop": 70.0})
+    sc.connect("dc", "n", syn_spec={"delay": 0.2})
+    sc.simulate = [33.3, 50.1, 36.6]
+    ours = _check(parity, sc, f"random parameters and input, seed {seed}")
+    assert ours["sr"]["times"].size > 0
