@@ -62,7 +62,7 @@ def test_refractory_input(parity):
                     {**base, "refractory_input": True, "t_ref": 2.55, "V_min": -71.0}], n=3)
     sc.node("pg", "spike_generator", 1, {"spike_times": list(np.round(np.arange(1.0, 80.0, 0.7), 1))})
     sc.connect("pg", "n", syn_spec={"weight": 1.7, "delay": 1.0})
-    sc.connect("pg", "n", syn_spec={"weight": -2.9, "delay": 1.3})
+    sc.connect("pg", "n", syn_spec={"weight": -1.0, "delay": 1.3})
     sc.simulate = [40.0, 40.0]
     ours = _check(parity, sc, "refractory_input on and off")
     v = ours["mm"]["V_m"]
