@@ -42,7 +42,7 @@ class Result:
         if gid in self._spikes:
             return dict(self._spikes[gid])
         steps, names, values = self._samples[gid]
-        targets = self._sim._observed[gid]
+        targets = self._sim._rec.observed[gid]
         ev = {
             "senders": np.tile(targets, len(steps)),
             "times": u.Quantity(np.repeat(self._ms(steps), len(targets)), unit=u.ms),

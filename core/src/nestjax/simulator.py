@@ -11,11 +11,12 @@ import numpy as np
 
 from . import plugins
 from .engine.program import Program
-from .model import SPIKE, Model, Node, Recorder, Synapse
+from .model import Model, Node, Recorder, Synapse
 from .network.connections import ConnBatch, delay_steps, per_connection
 from .network.population import Population
-from .network.tables import Sampled, build_tables
+from .network.tables import build_tables
 from .nodeview import NodeView
+from .recording import Recording
 from .result import Result
 from .timebase import TimeBase, ms
 
@@ -30,9 +31,7 @@ class Simulator:
         self._pops: list[Population] = []
         self._first = np.zeros(0, np.int64)
         self._conns: list[ConnBatch] = []
-        self._observed: dict[int, np.ndarray] = {}  # sampler gid -> target gids, in connection order
-        self._spike_sources: dict[int, np.ndarray] = {}  # spike recorder gid -> source gids
-        self._sampler_t0: dict[int, int] = {}
+        self._rec = Recording(self)
         self._step = 0
         self._program: Program | None = None
         self._ring = brainstate.ShortTermState(jnp.zeros((1, 1)))
@@ -107,6 +106,7 @@ class Simulator:
     def _set(self, view: NodeView, values: dict) -> None:
         view = self._check_view(view, "nodes")
         groups = list(self._groups(view))
+        self._rec.check_set(view, values)
         staged = []
         for pop, local, at in groups:  # convert and check everything before changing anything
             specs = pop.specs()
@@ -136,7 +136,8 @@ class Simulator:
         pre_models = {p.model for p, _, _ in self._groups(pre)}
         post_models = {p.model for p, _, _ in self._groups(post)}
         if any(issubclass(m, Recorder) for m in pre_models | post_models):
-            self._connect_recorder(pre, post, pre_models, post_models, rule, spec, syn_spec)
+            self._rec.connect(pre, post, pre_models, post_models, rule, spec, syn_spec)
+            self._invalidate()
             return
         for m in pre_models:
             if not issubclass(m, Node) or m.emits is None:
@@ -198,86 +199,19 @@ class Simulator:
                     raise ValueError(f"{target.name} cannot be the target of a connection from {m.name}")
                 target.route(m.emits, batch.receptor[sel], batch.weight[sel])
 
-    def _connect_recorder(self, pre, post, pre_models, post_models, rule, spec, syn_spec) -> None:
-        samplers = [m for m in pre_models if issubclass(m, Recorder) and m.records == "samples"]
-        if any(issubclass(m, Recorder) for m in post_models):
-            bad = [m.name for m in post_models if issubclass(m, Recorder) and m.records == "samples"]
-            if bad:
-                raise ValueError(f"{bad[0]} observes its targets: connect it as connect({bad[0]}, neurons)")
-            if any(issubclass(m, Recorder) for m in pre_models):
-                raise ValueError("a recorder cannot record from another recorder")
-            for m in pre_models:
-                if not issubclass(m, Node) or m.emits != SPIKE or m.per_target:
-                    raise ValueError(
-                        f"{m.name} sends no spikes of its own that a spike recorder can record"
-                        + (" (it draws per target: record a parrot_neuron it drives)" if m.per_target else "")
-                    )
-            if syn_spec:
-                raise ValueError("a spike recorder takes no syn_spec")
-            s, t = rule(pre, post, spec, np.random.default_rng(self.seed))
-            for rec in np.unique(t):
-                old = self._spike_sources.get(int(rec), np.zeros(0, np.int64))
-                self._spike_sources[int(rec)] = np.union1d(old, np.asarray(s)[np.asarray(t) == rec])
-            self._invalidate()
-            return
-        if len(samplers) != len(pre_models):
-            names = sorted(m.name for m in pre_models if issubclass(m, Recorder))
-            raise ValueError(f"{names[0]} receives from its sources: connect it as connect(neurons, {names[0]})")
-        if syn_spec:
-            raise ValueError("a multimeter takes no syn_spec")
-        for m in post_models:
-            if not issubclass(m, Node):
-                raise ValueError(f"{m.name} has nothing a multimeter can record")
-        s, t = rule(pre, post, spec, np.random.default_rng(self.seed))
-        s, t = np.asarray(s), np.asarray(t)
-        for dev in np.unique(s):
-            names = self._pop_of(dev).get("record_from", [int(dev) - self._pop_of(dev).first])[0]
-            targets = t[s == dev]
-            for pop, _, _ in self._groups(NodeView(self, targets)):
-                missing = [n for n in names if n not in pop.model.recordables]
-                if missing:
-                    raise ValueError(
-                        f"{pop.model.name} has no recordable {', '.join(map(repr, missing))}; "
-                        f"its recordables: {', '.join(pop.model.recordables)}"
-                    )
-        for dev in np.unique(s):
-            old = self._observed.get(int(dev), np.zeros(0, np.int64))
-            self._observed[int(dev)] = np.concatenate([old, t[s == dev]])
-        self._invalidate()
-
     # --------------------------------------------------------------- simulate
     def _invalidate(self) -> None:
         if self._program is not None:
             self._old_tables = self._program.t
         self._program = None
 
-    def _sampled(self) -> tuple[list[Sampled], dict]:
-        """One sampled column block per (population, recordable); where each sampler's columns are."""
-        need: dict[tuple[int, str], list] = {}
-        for dev, targets in self._observed.items():
-            names = self._pop_of(dev).get("record_from", [dev - self._pop_of(dev).first])[0]
-            for pop, local, _ in self._groups(NodeView(self, targets)):
-                for name in names:
-                    need.setdefault((pop.index, name), []).append(local)
-        blocks, col = [], 0
-        offsets = {}
-        for (k, name), parts in sorted(need.items()):
-            local = np.unique(np.concatenate(parts))
-            blocks.append(Sampled(k, name, local))
-            offsets[(k, name)] = (col, local)
-            col += local.size
-        return blocks, offsets
-
     def _build(self) -> None:
-        sampled, self._columns = self._sampled()
-        recorded = np.unique(np.concatenate(list(self._spike_sources.values()))) if self._spike_sources else []
-        n_nodes = int(self._first[-1] + self._pops[-1].n - 1) if self._pops else 0
-        tables = build_tables(self._pops, self._conns, recorded, sampled, n_nodes)
+        n_nodes = int(self._first[-1] + self._pops[-1].n - 1)
+        tables = build_tables(self._pops, self._conns, self._rec.spike_recorded(), self._rec.sampled(), n_nodes)
         old = getattr(self, "_old_tables", None)
         self._ring.value = _carry_ring(self._ring.value, old, tables, self._pops, self._step)
         self._program = Program(tables, self._pops, self.dt, self.seed)
-        for dev in self._observed:
-            self._sampler_t0.setdefault(dev, self._step)
+        self._rec.started(self._step)
 
     def simulate(self, t) -> Result:
         """Advance by ``t`` (quantity or ms, a whole number of steps); returns this call's recordings."""
@@ -295,66 +229,12 @@ class Simulator:
         outs = []
         for step0 in range(start, end, prog.chunk_steps):
             state, ring, out = prog.run_chunk(params, state, ring, step0, min(end, step0 + prog.chunk_steps))
-            outs.append((step0, out))
+            outs.append(out)
         for p, s in zip(nodes, state):
             p.state.value = s
         self._ring.value = ring
         self._step = end
-        return self._result(outs, start, end)
-
-    # ----------------------------------------------------------------- results
-    def _window(self, gid: int):
-        pop = self._pop_of(gid)
-        local = [gid - pop.first]
-        origin, start, stop = (float(np.asarray(pop.get(k, local))[0]) for k in ("origin", "start", "stop"))
-        t_min = int(self.tb.steps_ceil(origin + start))
-        t_max = int(self.tb.steps_ceil(origin + stop)) if np.isfinite(origin + stop) else np.iinfo(np.int64).max
-        return pop, local, t_min, t_max
-
-    def _result(self, outs, start: int, end: int) -> Result:
-        gid = np.concatenate([o.spike_gid for _, o in outs])
-        stamp = np.concatenate([o.spike_step for _, o in outs])
-        off = np.concatenate([o.spike_offset for _, o in outs])
-        mult = np.concatenate([o.spike_mult for _, o in outs]).astype(np.int64)
-        spikes = {}
-        for dev, sources in self._spike_sources.items():
-            pop, local, t_min, t_max = self._window(dev)
-            keep = np.isin(gid, sources) & (stamp > t_min) & (stamp <= t_max)
-            rep = mult[keep]
-            g, s, o = (np.repeat(a[keep], rep) for a in (gid, stamp, off))
-            in_steps = bool(pop.get("time_in_steps", local)[0])
-            spikes[dev] = (
-                {"senders": g, "times": s, "offsets": o}
-                if in_steps
-                else {"senders": g, "times": u.Quantity(self.tb.ms_of(s) - o, unit=u.ms)}
-            )
-        samples = {}
-        if self._observed:
-            S = np.concatenate([o.samples for _, o in outs])[: end - start]
-            stamps = np.arange(start + 1, end + 1)
-        for dev, targets in self._observed.items():
-            pop, local, t_min, t_max = self._window(dev)
-            interval = int(round(float(np.asarray(pop.get("interval", local))[0]) / self.dt))
-            offset = int(round(float(np.asarray(pop.get("offset", local))[0]) / self.dt))
-            names = pop.get("record_from", local)[0]
-            t0 = self._sampler_t0[dev]
-            if offset == 0:
-                take = stamps % interval == 0
-            else:
-                take = (stamps >= offset) & ((stamps - offset) % interval == 0) & (stamps > t0 + 1)
-            take &= (stamps > t_min) & (stamps <= t_max)
-            tk = np.searchsorted(self._first, targets, side="right") - 1
-            values = {}
-            for name in names:
-                cols = np.empty(targets.size, np.int64)
-                for k in np.unique(tk):
-                    c0, loc = self._columns[(int(k), name)]
-                    sel = tk == k
-                    cols[sel] = c0 + np.searchsorted(loc, targets[sel] - self._pops[k].first)
-                spec = self._pops[int(tk[0])].specs().get(name)
-                values[name] = (S[take][:, cols], spec.unit if spec is not None else None)
-            samples[dev] = (stamps[take], list(names), values)
-        return Result(self, spikes, samples)
+        return self._rec.result(outs, start, end)
 
     @property
     def time(self):

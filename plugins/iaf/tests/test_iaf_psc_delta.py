@@ -70,15 +70,20 @@ def test_refractory_input(parity):
     assert ours["sr"]["times"].size > 10
 
 
-@pytest.mark.parametrize("seed", [0, 1])
+def _random_neuron(rng):
+    p = {"E_L": rng.uniform(-75, -60), "V_th": rng.uniform(-58, -50), "V_reset": rng.uniform(-80, -62),
+         "C_m": rng.uniform(50, 400), "tau_m": rng.uniform(2, 30), "V_m": rng.uniform(-70, -60),
+         "t_ref": float(rng.choice([0.0, 0.13, 1.0, 2.77])), "refractory_input": bool(rng.integers(2))}
+    p["I_e"] = p["C_m"] * (p["V_th"] - p["E_L"]) / p["tau_m"] * rng.uniform(0.7, 1.5)
+    return p
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
 def test_random_parameters_and_input(parity, seed):
     rng = np.random.default_rng(seed)
-    dt = [0.1, 0.05, 0.01][seed % 3] if seed else 0.1
+    dt = [0.1, 0.05, 0.01][seed]
     n = 5
-    params = [{"E_L": rng.uniform(-75, -60), "V_th": rng.uniform(-58, -50), "V_reset": rng.uniform(-80, -62),
-               "C_m": rng.uniform(50, 400), "tau_m": rng.uniform(2, 30), "I_e": rng.uniform(0, 400),
-               "t_ref": rng.choice([0.0, 0.13, 1.0, 2.77]), "refractory_input": bool(rng.integers(2)),
-               "V_m": rng.uniform(-70, -60)} for _ in range(n)]
+    params = [_random_neuron(rng) for _ in range(n)]
     sc = _net(dt, params, n=n, interval=0.3)
     times = [list(np.round(np.sort(rng.uniform(0.5, 120.0, 60)), 1)) for _ in range(3)]
     sc.node("sg", "spike_generator", 3, [{"spike_times": t} for t in times])

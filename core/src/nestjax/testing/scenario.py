@@ -111,7 +111,7 @@ def run_nestjax(sc: Scenario, seed: int = 1) -> dict:
             continue
         rec = {
             "times": np.concatenate([np.asarray(r.times(dev).to_decimal(u.ms)) for r in results]),
-            "senders": sim._observed[int(dev.gids[0])],
+            "senders": sim._rec.observed[int(dev.gids[0])],
         }
         for name in dev.get("record_from"):
             parts = [r.trace(dev, name) for r in results]
