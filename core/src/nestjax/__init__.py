@@ -9,13 +9,26 @@ import brainstate
 
 brainstate.environ.set(precision=64)  # float64 throughout (jax_enable_x64), as parity requires
 
+from . import logic, math, random  # noqa: E402  (nj.random.uniform, ... as nest.random)
 from .model import BadProperty  # noqa: E402
 from .nodeview import NodeView  # noqa: E402
+from .parameters import Parameter  # noqa: E402
 from .plugins import UnknownModel, registry  # noqa: E402
 from .simulator import Simulator  # noqa: E402
 from .units import UnitMismatch  # noqa: E402
 
-__all__ = ["BadProperty", "NodeView", "Simulator", "UnitMismatch", "UnknownModel", "models"]
+__all__ = [
+    "BadProperty",
+    "NodeView",
+    "Parameter",
+    "Simulator",
+    "UnitMismatch",
+    "UnknownModel",
+    "logic",
+    "math",
+    "models",
+    "random",
+]
 __version__ = "0.1.0"
 
 

@@ -125,6 +125,13 @@ class Recording:
         t_max = int(tb.steps_ceil(origin + stop)) if np.isfinite(origin + stop) else np.iinfo(np.int64).max
         return int(tb.steps_ceil(origin + start)), t_max
 
+    def _recorders(self, records: str) -> list[int]:
+        """Every recorder of a kind, connected or not (an unconnected one records nothing)."""
+        return [
+            int(g) for p in self.sim._pops
+            if p.is_recorder and p.model.records == records for g in p.gids
+        ]
+
     def result(self, outs, start: int, end: int) -> Result:
         return Result(self.sim, self._spikes(outs), self._samples(outs, start, end))
 
@@ -134,7 +141,8 @@ class Recording:
         off = np.concatenate([o.spike_offset for o in outs])
         mult = np.concatenate([o.spike_mult for o in outs]).astype(np.int64)
         spikes = {}
-        for dev, sources in self.sources.items():
+        for dev in self._recorders("spikes"):
+            sources = self.sources.get(dev, np.zeros(0, np.int64))
             t_min, t_max = self._window(dev)
             keep = np.isin(gid, sources) & (stamp > t_min) & (stamp <= t_max)
             g, s, o = (np.repeat(a[keep], mult[keep]) for a in (gid, stamp, off))
@@ -158,14 +166,13 @@ class Recording:
         return take & (stamps > t_min) & (stamps <= t_max)
 
     def _samples(self, outs, start: int, end: int) -> dict:
-        if not self.observed:
-            return {}
         S = np.concatenate([o.samples for o in outs])[: end - start]
         stamps = np.arange(start + 1, end + 1)
         first = self.sim._first
         samples = {}
-        for dev, targets in self.observed.items():
-            take = self._sample_stamps(dev, stamps)
+        for dev in self._recorders("samples"):
+            targets = self.observed.get(dev, np.zeros(0, np.int64))
+            take = self._sample_stamps(dev, stamps) if targets.size else np.zeros(stamps.size, bool)
             k_of = np.searchsorted(first, targets, side="right") - 1
             values = {}
             for name in self._param(dev, "record_from"):
@@ -174,7 +181,7 @@ class Recording:
                     c0, loc = self.columns[(int(k), name)]
                     sel = k_of == k
                     cols[sel] = c0 + np.searchsorted(loc, targets[sel] - first[k])
-                spec = self.sim._pops[int(k_of[0])].specs().get(name)
+                spec = self.sim._pops[int(k_of[0])].specs().get(name) if targets.size else None
                 values[name] = (S[take][:, cols], spec.unit if spec is not None else None)
             samples[dev] = (stamps[take], list(self._param(dev, "record_from")), values)
         return samples

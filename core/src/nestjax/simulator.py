@@ -12,10 +12,12 @@ import numpy as np
 from . import plugins
 from .engine.program import Program
 from .model import Model, Node, Recorder, Synapse
-from .network.connections import ConnBatch, delay_steps, per_connection
+from .network.connection_view import ConnectionView
+from .network.connections import ConnBatch, delay_spec, delay_steps, per_connection, weight_in_target_unit
 from .network.population import Population
 from .network.tables import build_tables
 from .nodeview import NodeView
+from .parameters import resolve
 from .recording import Recording
 from .result import Result
 from .timebase import TimeBase, ms
@@ -28,6 +30,7 @@ class Simulator:
         self.tb = TimeBase(ms(dt, "dt"))
         self.dt = self.tb.dt
         self.seed = int(seed)
+        self._seeds = np.random.SeedSequence(self.seed)  # one child stream per create/connect/set
         self._pops: list[Population] = []
         self._first = np.zeros(0, np.int64)
         self._conns: list[ConnBatch] = []
@@ -52,12 +55,19 @@ class Simulator:
         if int(n) != n or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
         first = int(self._first[-1] + self._pops[-1].n) if self._pops else 1
-        pop = Population(cls, first, int(n), {**(params or {}), **values}, self.dt)
+        gids = np.arange(first, first + int(n))
+        values = resolve({**(params or {}), **values}, int(n), self._rng, nodes=gids)
+        pop = Population(cls, first, int(n), values, self.dt)
         pop.index = len(self._pops)
         self._pops.append(pop)
         self._first = np.append(self._first, first)
         self._invalidate()
         return NodeView(self, pop.gids)
+
+    def _rng(self) -> np.random.Generator:
+        """A generator for one create/connect/set call: the same seed and sequence of calls give
+        the same draws."""
+        return np.random.default_rng(self._seeds.spawn(1)[0])
 
     def _pop_of(self, gid: int) -> Population:
         return self._pops[int(np.searchsorted(self._first, gid, side="right") - 1)]
@@ -107,6 +117,7 @@ class Simulator:
         view = self._check_view(view, "nodes")
         groups = list(self._groups(view))
         self._rec.check_set(view, values)
+        values = resolve(values, len(view), self._rng, nodes=view.gids)
         staged = []
         for pop, local, at in groups:  # convert and check everything before changing anything
             specs = pop.specs()
@@ -142,9 +153,11 @@ class Simulator:
         for m in pre_models:
             if not issubclass(m, Node) or m.emits is None:
                 raise ValueError(f"{m.name} cannot be the source of a connection")
-        sources, targets = rule(pre, post, spec, np.random.default_rng([self.seed, len(self._conns)]))
+        rng = self._rng()
+        sources, targets = rule(pre, post, spec, rng)
         sources, targets = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
-        batch = self._synapses(sources, targets, post_models, dict(syn_spec or {}))
+        syn = resolve(dict(syn_spec or {}), sources.size, lambda: rng, sources=sources, targets=targets)
+        batch = self._synapses(sources, targets, post_models, syn)
         self._route_check(batch)
         self._conns.append(batch)
         self._invalidate()
@@ -154,6 +167,7 @@ class Simulator:
         if not issubclass(syn_model, Synapse):
             raise ValueError(f"{syn_model.name} is not a synapse model")
         specs = {p.name: p for p in syn_model.params}
+        specs["delay"] = delay_spec(specs["delay"])
         unknown = sorted(set(syn) - set(specs))
         if unknown:
             raise ValueError(
@@ -161,13 +175,7 @@ class Simulator:
                 f"valid names: {', '.join(sorted(specs))}"
             )
         n = sources.size
-        weight = syn.pop("weight", specs["weight"].default)
-        if isinstance(weight, u.Quantity):
-            units = {m.weight_unit for m in post_models}
-            unit = units.pop() if len(units) == 1 else None
-            if unit is None or u.get_dim(weight) != u.get_dim(unit):
-                raise ValueError(f"weight {weight} does not fit the targets' weight unit ({unit})")
-            weight = weight.to_decimal(unit)
+        weight = weight_in_target_unit(syn.pop("weight", specs["weight"].default), post_models)
         values = {
             name: per_connection(specs[name], syn.pop(name, specs[name].default), n)
             for name in specs
@@ -198,6 +206,12 @@ class Simulator:
                 if not issubclass(target, Node):
                     raise ValueError(f"{target.name} cannot be the target of a connection from {m.name}")
                 target.route(m.emits, batch.receptor[sel], batch.weight[sel])
+
+    def get_connections(self, source=None, target=None, synapse_model=None) -> ConnectionView:
+        """The connections between nodes, as ``nest.GetConnections``: those from ``source`` and to
+        ``target`` (NodeViews; None: any) of ``synapse_model`` (a name or class; None: any).
+        Connections to and from recorders are not synapses here and are not listed."""
+        return ConnectionView.select(self, source, target, synapse_model)
 
     # --------------------------------------------------------------- simulate
     def _invalidate(self) -> None:

@@ -74,7 +74,7 @@ def _random_neuron(rng):
     p = {"E_L": rng.uniform(-75, -60), "V_th": rng.uniform(-58, -50), "V_reset": rng.uniform(-80, -62),
          "C_m": rng.uniform(50, 400), "tau_m": rng.uniform(2, 30), "V_m": rng.uniform(-70, -60),
          "t_ref": float(rng.choice([0.0, 0.13, 1.0, 2.77])), "refractory_input": bool(rng.integers(2))}
-    p["I_e"] = p["C_m"] * (p["V_th"] - p["E_L"]) / p["tau_m"] * rng.uniform(0.7, 1.5)
+    p["I_e"] = p["C_m"] * (p["V_th"] - p["E_L"]) / p["tau_m"] * rng.uniform(0.9, 1.8)
     return p
 
 
@@ -87,11 +87,22 @@ def test_random_parameters_and_input(parity, seed):
     sc = _net(dt, params, n=n, interval=0.3)
     times = [list(np.round(np.sort(rng.uniform(0.5, 120.0, 60)), 1)) for _ in range(3)]
     sc.node("sg", "spike_generator", 3, [{"spike_times": t} for t in times])
-    for i in range(3):
-        sc.connect(("sg", slice(i, i + 1)), "n",
-                   syn_spec={"weight": rng.uniform(-8, 10), "delay": round(rng.uniform(0.1, 3.0), 3)})
+    for i, w in enumerate([rng.uniform(0, 10), rng.uniform(-8, 0), rng.uniform(-8, 10)]):
+        delay = round(rng.uniform(0.1, 3.0), 3)
+        sc.connect(("sg", slice(i, i + 1)), "n", syn_spec={"weight": w, "delay": delay})
     sc.node("dc", "dc_generator", 1, {"amplitude": rng.uniform(-200, 300), "start": 15.0, "stop": 70.0})
     sc.connect("dc", "n", syn_spec={"delay": 0.2})
     sc.simulate = [33.3, 50.1, 36.6]
     ours = _check(parity, sc, f"random parameters and input, seed {seed}")
     assert ours["sr"]["times"].size > 0
+
+
+def test_delays_that_round_half_up(parity):
+    """NEST rounds 1.15 ms to 1.2 ms and 1.45 ms to 1.5 ms at 0.1 ms (Time::delay_ms_to_steps)."""
+    sc = _net(0.1, {"I_e": 300.0})
+    sc.node("sg", "spike_generator", 1, {"spike_times": [5.0, 20.0, 20.5]})
+    sc.connect("sg", "n", syn_spec={"weight": 3.0, "delay": 1.15})
+    sc.connect("sg", "n", syn_spec={"weight": -2.0, "delay": 1.45})
+    sc.simulate = [40.0]
+    ours = _check(parity, sc, "delays 1.15 and 1.45 ms at 0.1 ms")
+    assert np.ptp(np.diff(ours["mm"]["V_m"][:, 0])) > 1.0

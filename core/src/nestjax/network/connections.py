@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import brainunit as u
 import numpy as np
 
-from ..timebase import TimeBase
+from ..timebase import TICS_PER_MS, TimeBase
 from ..units import Param
 
 WEIGHT = Param("weight", 1.0)
-DELAY = Param("delay", 1.0)
+DELAY = Param("delay", 1.0, unit=u.ms)
 RECEPTOR = Param("receptor_type", 0, kind=int)
 
 
@@ -39,9 +40,67 @@ def per_connection(spec: Param, value: Any, n: int, what: str = "syn_spec") -> n
     return v
 
 
+def dict_groups(dicts, n: int, what: str):
+    """A list of dicts, one per element (as NEST's ``set([{...}, ...])``), as groups
+    ``(positions, {name: one value per position})`` of elements whose dicts name the same
+    parameters; ``positions`` is None for all elements. A list of one dict applies to all."""
+    if len(dicts) == 1:
+        return [(None, dict(dicts[0]))]
+    if len(dicts) != n:
+        raise ValueError(f"got {len(dicts)} dicts for {n} {what}")
+    if not all(isinstance(d, dict) for d in dicts):
+        raise TypeError("params must be a dict or a list of dicts")
+    keys = [tuple(sorted(d)) for d in dicts]
+    kinds = sorted(set(keys))
+    which = np.array([kinds.index(k) for k in keys])
+    groups = []
+    for i, names in enumerate(kinds):
+        at = np.nonzero(which == i)[0]
+        cols = {k: stack_values([dicts[j][k] for j in at]) for k in names}
+        groups.append((None if len(kinds) == 1 else at, cols))
+    return groups
+
+
+def stack_values(values):
+    """A list of per-element quantities (of one dimension) as one quantity array; anything else
+    unchanged."""
+    if isinstance(values, (list, tuple)) and any(isinstance(v, u.Quantity) for v in values):
+        unit = next(v.unit for v in values if isinstance(v, u.Quantity))
+        return u.Quantity(np.array([u.Quantity(v).to_decimal(unit) for v in values], dtype=float), unit=unit)
+    return values
+
+
+def weight_in_target_unit(weight, post_models):
+    """A weight in the targets' weight unit (a quantity must fit it; a number is taken as is)."""
+    if isinstance(weight, u.Quantity):
+        units = {m.weight_unit for m in post_models}
+        unit = units.pop() if len(units) == 1 else None
+        if unit is None or u.get_dim(weight) != u.get_dim(unit):
+            raise ValueError(f"weight {weight} does not fit the targets' weight unit ({unit})")
+        weight = weight.to_decimal(unit)
+    return weight
+
+
+def delay_in_ms(steps: np.ndarray, tb: TimeBase) -> np.ndarray:
+    """Delays in ms as NEST reports them: ``Time::delay_steps_to_ms``, ``steps * MS_PER_STEP``
+    (3 steps at 0.1 ms are 0.30000000000000004 ms)."""
+    return np.asarray(steps, dtype=np.int64) * (tb.tics_per_step / TICS_PER_MS)
+
+
+def delay_spec(spec: Param) -> Param:
+    """A synapse model's delay entry with NEST's unit, ms (a delay quantity is converted to ms)."""
+    return spec if spec.unit is not None else replace(spec, unit=u.ms)
+
+
 def delay_steps(delay_ms: np.ndarray, tb: TimeBase) -> np.ndarray:
-    """Delays rounded to the nearest step, halves up; less than one step is an error."""
-    steps = tb.delay_steps(delay_ms)
+    """Delays rounded to the nearest step, halves up; less than one step is an error.
+
+    As NEST's ``Time::delay_ms_to_steps``: ``floor(d * STEPS_PER_MS + 0.5)`` with
+    ``STEPS_PER_MS = 1 / (tics_per_step / TICS_PER_MS)`` (1.45 ms -> 15 steps at 0.1 ms, where
+    ``floor(1.45 / 0.1 + 0.5)`` would give 14).
+    """
+    steps_per_ms = 1.0 / (tb.tics_per_step / TICS_PER_MS)
+    steps = np.floor(np.asarray(delay_ms, dtype=float) * steps_per_ms + 0.5).astype(np.int64)
     if steps.size and steps.min() < 1:
         bad = float(np.asarray(delay_ms).reshape(-1)[np.argmin(steps)])
         raise ValueError(
