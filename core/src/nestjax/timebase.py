@@ -46,8 +46,11 @@ class TimeBase:
         return np.asarray(steps, dtype=np.int64) * self.tics_per_step * (1.0 / TICS_PER_MS)
 
     def delay_steps(self, d_ms):
-        """``Time::delay_ms_to_steps``: nearest step, halves up."""
-        return np.floor(np.asarray(d_ms, dtype=float) / self.dt + 0.5).astype(np.int64)
+        """``Time::delay_ms_to_steps``: ``floor(d * STEPS_PER_MS + 0.5)`` with
+        ``STEPS_PER_MS = 1 / (tics_per_step / TICS_PER_MS)`` (1.45 ms -> 15 steps at 0.1 ms, where
+        ``floor(1.45 / 0.1 + 0.5)`` would give 14)."""
+        steps_per_ms = 1.0 / (self.tics_per_step / TICS_PER_MS)
+        return np.floor(np.asarray(d_ms, dtype=float) * steps_per_ms + 0.5).astype(np.int64)
 
     def on_grid(self, t_ms) -> np.ndarray:
         """Whether times are whole numbers of steps at the tic time base."""

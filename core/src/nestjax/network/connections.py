@@ -93,14 +93,9 @@ def delay_spec(spec: Param) -> Param:
 
 
 def delay_steps(delay_ms: np.ndarray, tb: TimeBase) -> np.ndarray:
-    """Delays rounded to the nearest step, halves up; less than one step is an error.
-
-    As NEST's ``Time::delay_ms_to_steps``: ``floor(d * STEPS_PER_MS + 0.5)`` with
-    ``STEPS_PER_MS = 1 / (tics_per_step / TICS_PER_MS)`` (1.45 ms -> 15 steps at 0.1 ms, where
-    ``floor(1.45 / 0.1 + 0.5)`` would give 14).
-    """
-    steps_per_ms = 1.0 / (tb.tics_per_step / TICS_PER_MS)
-    steps = np.floor(np.asarray(delay_ms, dtype=float) * steps_per_ms + 0.5).astype(np.int64)
+    """Delays rounded to the nearest step, halves up (:meth:`TimeBase.delay_steps`); less than
+    one step is an error."""
+    steps = tb.delay_steps(delay_ms)
     if steps.size and steps.min() < 1:
         bad = float(np.asarray(delay_ms).reshape(-1)[np.argmin(steps)])
         raise ValueError(
