@@ -19,7 +19,7 @@ def _build(api, sim=None):
     g = create("poisson_generator", 1, params={"rate": 1000.0})
     connect(a, b, syn_spec={"weight": 2.5, "delay": 1.26})
     w = np.arange(9, dtype=float).reshape(3, 3) - 4.0  # NEST's 2-D weights: [target][source]
-    connect(b, c, syn_spec={"weight": w.ravel() if sim is not None else w, "delay": 0.75})
+    connect(b, c, syn_spec={"weight": w, "delay": 0.75})
     connect(a[1:], c, "one_to_one", {"weight": [1.5, -2.0, 3.0], "delay": [0.1, 2.05, 1.45]})
     connect(a[0], a[1], syn_spec={"weight": 7.0, "delay": 0.35})
     connect(a[0], a[1], syn_spec={"weight": 8.0})  # a multapse
@@ -179,3 +179,22 @@ def test_set_changes_the_network_before_the_next_simulate():
     changed = _probe(500.0, 2.3, set_after_connect=True)
     np.testing.assert_array_equal(changed, _probe(500.0, 2.3, set_after_connect=False))
     assert not np.array_equal(changed, _probe(1.0, 1.0, set_after_connect=False))
+
+
+def test_arrays_of_ids_connect_as_in_nest():
+    """``connect`` takes arrays of node ids, as ``nest.Connect(pre_ids, post_ids, "one_to_one")``."""
+    nest = fresh_nest(0.1)
+    nest.Create("iaf_psc_alpha", 6)
+    pre, post = np.array([1, 1, 4, 2]), np.array([5, 6, 6, 3])
+    nest.Connect(pre, post, "one_to_one", {"weight": [1.0, 2.0, 3.0, 4.0]})
+    theirs = nest.GetConnections().get(["source", "target", "weight"])
+
+    sim = nj.Simulator()
+    sim.create("iaf_psc_alpha", 6)
+    sim.connect(pre, post, "one_to_one", {"weight": [1.0, 2.0, 3.0, 4.0]})
+    ours = sim.get_connections()
+    assert _rows(theirs["source"], theirs["target"], theirs["weight"], [1.0] * 4) == _rows(
+        ours.sources(), ours.targets(), ours.get("weight").mantissa, [1.0] * 4
+    )
+    with pytest.raises(ValueError, match="does not exist"):
+        sim.connect([1, 7], [2, 3], "one_to_one")

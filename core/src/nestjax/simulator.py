@@ -12,12 +12,13 @@ import numpy as np
 from . import plugins
 from .engine.program import Program
 from .model import Model, Node, Recorder, Synapse
+from .network import rules
 from .network.connection_view import ConnectionView
 from .network.connections import ConnBatch, delay_spec, delay_steps, per_connection, weight_in_target_unit
 from .network.population import Population
 from .network.tables import build_tables
 from .nodeview import NodeView
-from .parameters import resolve
+from .parameters import Parameter, resolve
 from .recording import Recording
 from .result import Result
 from .timebase import TimeBase, ms
@@ -68,6 +69,11 @@ class Simulator:
         """A generator for one create/connect/set call: the same seed and sequence of calls give
         the same draws."""
         return np.random.default_rng(self._seeds.spawn(1)[0])
+
+    def nodes(self, ids) -> NodeView:
+        """A NodeView of the given node ids (any order; repeats are for ``one_to_one`` only), as
+        NEST connects arrays of ids."""
+        return NodeView(self, rules.node_ids(self, ids))
 
     def _pop_of(self, gid: int) -> Population:
         return self._pops[int(np.searchsorted(self._first, gid, side="right") - 1)]
@@ -141,9 +147,13 @@ class Simulator:
     def connect(self, pre: NodeView, post: NodeView, conn_spec=None, syn_spec=None) -> None:
         """Connect as ``nest.Connect``; recorders observe their targets (``connect(vm, neurons)``)
         or receive from their sources (``connect(neurons, spike_recorder)``)."""
-        pre, post = self._check_view(pre, "pre"), self._check_view(post, "post")
+        pre, post = (
+            self._check_view(v if isinstance(v, NodeView) else self.nodes(v), what)
+            for v, what in ((pre, "pre"), (post, "post"))
+        )
         spec = {"rule": conn_spec} if isinstance(conn_spec, str) else dict(conn_spec or {"rule": "all_to_all"})
-        rule = plugins.registry().rule(spec.pop("rule", "all_to_all"))
+        rule_name = spec.pop("rule", "all_to_all")
+        rule = plugins.registry().rule(rule_name)
         pre_models = {p.model for p, _, _ in self._groups(pre)}
         post_models = {p.model for p, _, _ in self._groups(post)}
         if any(issubclass(m, Recorder) for m in pre_models | post_models):
@@ -154,9 +164,13 @@ class Simulator:
             if not issubclass(m, Node) or m.emits is None:
                 raise ValueError(f"{m.name} cannot be the source of a connection")
         rng = self._rng()
-        sources, targets = rule(pre, post, spec, rng)
-        sources, targets = np.asarray(sources, np.int64), np.asarray(targets, np.int64)
-        syn = resolve(dict(syn_spec or {}), sources.size, lambda: rng, sources=sources, targets=targets)
+        conns = rule(pre, post, spec, rng)
+        sources, targets = (np.asarray(a) for a in conns)
+        syn = {
+            key: _syn_array(rule_name, spec, key, v, len(pre), len(post), conns)
+            for key, v in dict(syn_spec or {}).items()
+        }
+        syn = resolve(syn, sources.size, lambda: rng, sources=sources, targets=targets)
         batch = self._synapses(sources, targets, post_models, syn)
         self._route_check(batch)
         self._conns.append(batch)
@@ -254,6 +268,19 @@ class Simulator:
     def time(self):
         """Current simulation time."""
         return u.Quantity(self._step * self.dt, unit=u.ms)
+
+
+def _syn_array(rule: str, spec: dict, key: str, value, n_pre: int, n_post: int, conns):
+    """An array-valued syn_spec entry as one value per connection, mapped as NEST maps it for the
+    rule (``rules.syn_array``); scalars, names and random parameters pass unchanged. A rule from
+    another plugin takes one value per connection, in its order."""
+    raw = value.mantissa if isinstance(value, u.Quantity) else value
+    if key == "synapse_model" or isinstance(value, Parameter) or np.ndim(raw) == 0:
+        return value
+    if rule not in rules.RULES:
+        return value
+    mapped = rules.syn_array(rule, spec, key, raw, n_pre, n_post, conns)
+    return u.Quantity(mapped, unit=value.unit) if isinstance(value, u.Quantity) else mapped
 
 
 def _is_per_node(spec, value, n: int) -> bool:
