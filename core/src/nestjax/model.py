@@ -25,6 +25,26 @@ class BadProperty(ValueError):
 
 
 @dataclass(frozen=True)
+class WeightedSpikes:
+    """What the update of a :attr:`Node.weighted` spike source returns: events that carry a weight
+    factor of their own, as NEST's spike_generator with ``spike_weights`` (a ``DSSpikeEvent`` whose
+    weight is the connection's times the spike's).
+
+    ``multiplicity``: spikes per node (what spike recorders and weight-blind targets see);
+    ``positive``: per node, the sum of factor x multiplicity over events with a positive factor;
+    ``negative``: the same sum over events with a negative factor, as a positive number.
+    A target that reads weights receives ``positive`` through the channel and scale that
+    :meth:`Node.route` gives for the connection's weight w, and ``negative`` through those it gives
+    for -w, so the channel follows the sign of w x factor x multiplicity per event, as in NEST.
+    """
+
+    multiplicity: Any
+    positive: Any
+    negative: Any
+    offset: Any = None
+
+
+@dataclass(frozen=True)
 class StepContext:
     """What an update sees besides parameters, state and input.
 
@@ -75,6 +95,12 @@ class Node(Model):
     emits: ClassVar[str | None] = SPIKE
     weight_unit: ClassVar = None
     """The unit of a connection weight onto this model (a quantity weight is converted to it)."""
+    weighted: ClassVar[bool] = False
+    """True for spike sources whose events carry their own weight factor: ``update`` then returns
+    :class:`WeightedSpikes`."""
+    reads_weight: ClassVar[bool] = True
+    """False for targets that see only an event's multiplicity, whatever its weight (NEST's
+    parrot_neuron): a :attr:`weighted` source's events reach them by multiplicity alone."""
     per_target: ClassVar[bool] = False
     """True where NEST draws an independent event for each target (e.g. poisson_generator):
     ``update`` then returns a per-node value that :meth:`draw` turns into one multiplicity per
@@ -113,12 +139,17 @@ class Node(Model):
 
     @staticmethod
     def update(p: dict, c: dict, s: dict, x: dict, ctx: StepContext):
-        """One step for all nodes: returns ``(new_state, emitted)``."""
+        """One step for all nodes: returns ``(new_state, emitted)``; ``emitted`` is a multiplicity
+        (or current) per node, a tuple ``(multiplicity, offset)``, or for :attr:`weighted`
+        sources a :class:`WeightedSpikes`."""
         raise NotImplementedError
 
     @staticmethod
     def draw(value, key):
-        """For ``per_target`` models: one multiplicity per connection from the source value."""
+        """For ``per_target`` models: one multiplicity per connection from the source value.
+
+        ``value`` and ``key`` are 1-D, one entry per (step, connection) of an update slice; each
+        key is derived from (seed, step, connection)."""
         raise NotImplementedError
 
     @staticmethod

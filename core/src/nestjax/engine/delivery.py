@@ -12,8 +12,22 @@ import jax.numpy as jnp
 from jax import lax
 
 
-def deliver_spikes(ring, emitted, steps, src_row, out_row, out_delay, out_scale, capacity: int):
-    """Add ``emitted`` (steps x nodes multiplicities) of the nodes with out-rows into ``ring``."""
+def deliver_spikes(
+    ring,
+    emitted,
+    steps,
+    src_row,
+    out_row,
+    out_delay,
+    out_scale,
+    capacity: int,
+    out_kind=None,
+    weighted=None,
+):
+    """Add ``emitted`` (steps x nodes multiplicities) of the nodes with out-rows into ``ring``.
+
+    With ``out_kind`` (a :class:`~nestjax.network.tables.WeightedTable`'s), each out-entry carries
+    the multiplicity or the positive or negative weighted part (``weighted``: steps x nodes x 2)."""
     slots, n = ring.shape[0], emitted.shape[1]
     flat = jnp.where(src_row[None, :] >= 0, emitted, 0.0).reshape(-1)
     fired = flat > 0
@@ -24,10 +38,16 @@ def deliver_spikes(ring, emitted, steps, src_row, out_row, out_delay, out_scale,
         ring, b = carry
         sel = fired & (rank >= b * capacity) & (rank < (b + 1) * capacity)
         (idx,) = jnp.nonzero(sel, size=capacity, fill_value=0)
-        mult = jnp.where(jnp.arange(capacity) < count - b * capacity, flat[idx], 0.0)
+        valid = jnp.arange(capacity) < count - b * capacity
+        mult = jnp.where(valid, flat[idx], 0.0)
         r = src_row[idx % n]
         slot = (steps[idx // n][:, None] + out_delay[r]) % slots
-        ring = ring.at[slot, out_row[r]].add(out_scale[r] * mult[:, None])
+        if out_kind is None:
+            value = mult[:, None]
+        else:
+            parts = jnp.where(valid[:, None], weighted.reshape(-1, 2)[idx], 0.0)
+            value = jnp.take_along_axis(jnp.concatenate([mult[:, None], parts], axis=1), out_kind[r], axis=1)
+        ring = ring.at[slot, out_row[r]].add(out_scale[r] * value)
         return ring, b + 1
 
     ring, _ = lax.while_loop(lambda c: c[1] * capacity < count, batch, (ring, 0))
@@ -38,13 +58,13 @@ def deliver_dense(ring, emitted, steps, model, g, syn_key):
     """Add the events of one dense group ``g`` (arrays of :class:`DenseGroup`) for every step."""
     slots = ring.shape[0]
     values = emitted[:, g["source"]]
-    if model.per_target:
+    if model.per_target:  # one draw call for the whole slice, keyed by (seed, step, connection)
 
-        def draw(k, v):
+        def step_keys(k):
             step_key = jax.random.fold_in(syn_key, k)
-            keys = jax.vmap(lambda uid: jax.random.fold_in(step_key, uid))(g["uid"])
-            return model.draw(v, keys)
+            return jax.vmap(lambda uid: jax.random.fold_in(step_key, uid))(g["uid"])
 
-        values = jax.vmap(draw)(steps, values)
+        keys = jax.vmap(step_keys)(steps)
+        values = model.draw(values.reshape(-1), keys.reshape(-1)).reshape(values.shape)
     slot = (steps[:, None] + g["delay"][None, :]) % slots
     return ring.at[slot, jnp.broadcast_to(g["row"], slot.shape)].add(values * g["scale"][None, :])

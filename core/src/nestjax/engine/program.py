@@ -9,6 +9,7 @@ function serves every ``simulate`` length.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import jax
@@ -16,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from ..model import StepContext
+from ..model import StepContext, WeightedSpikes
 from ..network.tables import Tables
 from .delivery import deliver_dense, deliver_spikes
 
@@ -51,6 +52,8 @@ class Program:
         self.spike_cap = max(1, min(self.chunk_steps * n_rec, 4096))
         n_src = int((tables.src_row >= 0).sum())
         self.deliver_cap = max(1, min(D * n_src, 1024))
+        n_w = 0 if tables.weighted is None else int((tables.weighted.src_row >= 0).sum())
+        self.weighted_cap = max(1, min(D * n_w, 1024))
         self.traces = 0
         self.arrays = jax.device_put(self._arrays())
         self._compile()
@@ -62,6 +65,7 @@ class Program:
             "out_row": t.out_row,
             "out_delay": t.out_delay,
             "out_scale": t.out_scale,
+            "weighted": None if t.weighted is None else dataclasses.asdict(t.weighted),
             "dense": [
                 {"source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid}
                 for g in t.dense
@@ -86,6 +90,8 @@ class Program:
         gids = [jnp.arange(p.first, p.first + p.n) for p in self.node_pops]
         pos = {p.index: i for i, p in enumerate(self.node_pops)}
         sample_cols = sum(s.local.size for s in t.sampled)
+        weighted = t.weighted is not None
+        n_w = 0 if t.weighted is None else t.weighted.nodes.size
 
         def step(carry, k):
             state, ring = carry
@@ -93,7 +99,7 @@ class Program:
             buf = ring[slot]
             ring = ring.at[slot].set(0.0)
             key = jax.random.fold_in(node_base, k)
-            new_state, emitted, offsets = [], [], []
+            new_state, emitted, offsets, parts = [], [], [], []
             j = 0
             for p in self.pops:
                 if not p.is_node:
@@ -104,10 +110,17 @@ class Program:
                 x = buf[r0 : r0 + nch * p.n].reshape(nch, p.n)
                 ctx = StepContext(step=k, dt=dt, key=jax.random.fold_in(key, p.first), gids=gids[j])
                 s, out = m.update(params[j], consts[j], state[j], dict(zip(m.channels, x)), ctx)
-                out, off = out if isinstance(out, tuple) else (out, None)
+                w = None
+                if isinstance(out, WeightedSpikes):
+                    out, off, w = out.multiplicity, out.offset, (out.positive, out.negative)
+                else:
+                    out, off = out if isinstance(out, tuple) else (out, None)
                 new_state.append(s)
                 emitted.append(jnp.zeros(p.n) if out is None else jnp.asarray(out, float))
                 offsets.append(jnp.zeros(p.n) if off is None else off)
+                if weighted and m.weighted:  # the parts of weighted sources, for deliver_spikes
+                    mult = emitted[-1]
+                    parts.append(jnp.stack(w if w is not None else (mult, 0.0 * mult), axis=-1).astype(float))
                 j += 1
             cols = [
                 self.node_pops[pos[s.pop]].model.recordable(
@@ -116,10 +129,11 @@ class Program:
                 for s, loc in zip(t.sampled, arrays["sampled"])
             ]
             samples = jnp.concatenate(cols) if cols else jnp.zeros(0)
-            return (new_state, ring), (jnp.concatenate(emitted), jnp.concatenate(offsets), samples)
+            W = jnp.concatenate(parts) if parts else jnp.zeros((0, 2))
+            return (new_state, ring), (jnp.concatenate(emitted), jnp.concatenate(offsets), samples, W)
 
         def skip(carry, k):
-            return carry, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols))
+            return carry, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, 2)))
 
         def guarded(carry, k):
             return lax.cond(k < k_end, step, skip, carry, k)
@@ -130,11 +144,17 @@ class Program:
         def one_slice(carry, j):
             state, ring, rec = carry
             ks = step0 + j * D + jnp.arange(D)
-            (state, ring), (E, O, S) = lax.scan(guarded, (state, ring), ks)
+            (state, ring), (E, O, S, W) = lax.scan(guarded, (state, ring), ks)
             ring = deliver_spikes(
                 ring, E, ks, arrays["src_row"], arrays["out_row"], arrays["out_delay"],
                 arrays["out_scale"], self.deliver_cap,
             )
+            if weighted:
+                w = arrays["weighted"]
+                ring = deliver_spikes(
+                    ring, E[:, w["nodes"]], ks, w["src_row"], w["out_row"], w["out_delay"], w["out_scale"],
+                    self.weighted_cap, w["kind"], W,
+                )
             for g, ga in zip(t.dense, arrays["dense"]):
                 ring = deliver_dense(ring, E, ks, g.model, ga, syn_base)
             rec = record_spikes(rec, E, O, ks, arrays["recorded"], rec_slice)
@@ -160,7 +180,7 @@ class Program:
             if count <= self.spike_cap:
                 break
             self.grow_spike_capacity(count)
-        gid, stp, off, mult = (np.asarray(a[:count]) for a in rec[:4])
+        gid, stp, off, mult = (np.asarray(a)[:count] for a in rec[:4])  # no per-count slice compile
         return new_state, new_ring, ChunkOutput(gid, stp, off, mult, np.asarray(S))
 
 

@@ -4,6 +4,12 @@ Every input channel of every neuron has one row of the ring buffer (plus a last 
 ignored and padding events). Spike connections are grouped by source into a padded table that the
 engine gathers for the sources that spiked; connections from current sources and from sources
 that draw per target are delivered densely, every step.
+
+Sources of ``weighted`` models (``WeightedSpikes``) have an out-table of their own (``weighted``),
+so that neither their doubled entries nor their fan-out widen the rows of all other sources: a
+connection to a target that reads weights has two entries there, one for the positive and one for
+the negative part of the weighted events, routed with the weight w and with -w; ``kind`` says
+which value each entry carries: 0 the multiplicity, 1 the positive, 2 the negative part.
 """
 
 from __future__ import annotations
@@ -28,6 +34,19 @@ class DenseGroup:
 
 
 @dataclass
+class WeightedTable:
+    """The out-table of the sources of weighted models; ``nodes`` are their node indices and
+    ``src_row`` is indexed by position in ``nodes``."""
+
+    nodes: np.ndarray
+    src_row: np.ndarray
+    out_row: np.ndarray
+    out_delay: np.ndarray
+    out_scale: np.ndarray
+    kind: np.ndarray
+
+
+@dataclass
 class Sampled:
     """A recordable of some nodes of one population, sampled every step."""
 
@@ -47,6 +66,7 @@ class Tables:
     out_row: np.ndarray
     out_delay: np.ndarray
     out_scale: np.ndarray
+    weighted: WeightedTable | None = None
     dense: list[DenseGroup] = field(default_factory=list)
     spike_recorded: np.ndarray | None = None
     sampled: list[Sampled] = field(default_factory=list)
@@ -54,6 +74,36 @@ class Tables:
     @property
     def dump_row(self) -> int:
         return self.rows - 1
+
+
+def _routed(tp, event, receptor, weight, first_row, rows):
+    """Ring-buffer rows and scales of connections into population ``tp`` (its node i's channel c
+    is row ``first_row + c * n``; an ignored connection goes to the last row)."""
+    ch, sc = tp.model.route(event, receptor, weight)
+    ch = np.asarray(ch)
+    return np.where(ch < 0, rows - 1, first_row + ch * tp.n), np.broadcast_to(sc, ch.shape)
+
+
+def _out_table(parts, n_src: int, rows: int):
+    """A padded out-table: per source (0 .. n_src-1) a row of (ring row, delay, scale, kind)."""
+    src_row = np.full(n_src, -1, np.int64)
+    if not parts:
+        one = np.ones((1, 1), np.int64)
+        return src_row, np.full((1, 1), rows - 1, np.int64), one, np.zeros((1, 1)), 0 * one
+    src, r, d, s, _, kind = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.argsort(src, kind="stable")
+    src, r, d, s, kind = src[order], r[order], d[order], s[order], kind[order]
+    uniq, start, counts = np.unique(src, return_index=True, return_counts=True)
+    width = int(counts.max())
+    pos = np.arange(src.size) - np.repeat(start, counts)
+    which = np.repeat(np.arange(uniq.size), counts)
+    out_row = np.full((uniq.size, width), rows - 1, np.int64)
+    out_delay = np.ones((uniq.size, width), np.int64)
+    out_scale = np.zeros((uniq.size, width), np.float64)
+    out_kind = np.zeros((uniq.size, width), np.int64)
+    out_row[which, pos], out_delay[which, pos], out_scale[which, pos], out_kind[which, pos] = r, d, s, kind
+    src_row[uniq] = np.arange(uniq.size)
+    return src_row, out_row, out_delay, out_scale, out_kind
 
 
 def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
@@ -72,7 +122,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
 
     models = list(dict.fromkeys(p.model for p in pops))
     pop_model = np.array([models.index(p.model) for p in pops])
-    spike_parts, dense_parts, uid0 = [], {}, 0
+    spike_parts, weighted_parts, dense_parts, uid0 = [], [], {}, 0
     for c in conns:
         n = c.sources.size
         uid = np.arange(uid0, uid0 + n)
@@ -82,45 +132,46 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         smid = pop_model[sk]
         rowv = np.empty(n, np.int64)
         scale = np.empty(n, np.float64)
+        row_neg, scale_neg = rowv.copy(), scale.copy()
+        reads = np.zeros(n, bool)
         for k in np.unique(tk):
             for m in np.unique(smid[tk == k]):
                 sel = (tk == k) & (smid == m)
-                tp = pops[k]
-                ch, sc = tp.model.route(models[m].emits, c.receptor[sel], c.weight[sel])
-                ch = np.asarray(ch)
-                rowv[sel] = np.where(ch < 0, rows - 1, pop_rows[k] + ch * tp.n + tl[sel])
-                scale[sel] = np.broadcast_to(sc, ch.shape)
+                tp, sm = pops[k], models[m]
+                first_row = pop_rows[k] + tl[sel]
+                rowv[sel], scale[sel] = _routed(tp, sm.emits, c.receptor[sel], c.weight[sel], first_row, rows)
+                if sm.weighted and tp.model.reads_weight:
+                    reads[sel] = True
+                    row_neg[sel], scale_neg[sel] = _routed(
+                        tp, sm.emits, c.receptor[sel], -c.weight[sel], first_row, rows
+                    )
         for m in np.unique(smid):
             sel, sm = smid == m, models[m]
             part = (c.sources[sel] - 1, rowv[sel], c.delay_steps[sel], scale[sel], uid[sel])
-            if sm.emits == SPIKE and not sm.per_target:
-                spike_parts.append(part)
+            if sm.emits == SPIKE and not sm.per_target and not sm.weighted:
+                spike_parts.append((*part, np.zeros(sel.sum(), np.int64)))
+            elif sm.emits == SPIKE and not sm.per_target:
+                weighted_parts.append((*part, np.where(reads[sel], 1, 0)))
+                if reads[sel].any():
+                    r = sel & reads
+                    negative = (c.sources[r] - 1, row_neg[r], c.delay_steps[r], scale_neg[r], uid[r])
+                    weighted_parts.append((*negative, np.full(r.sum(), 2)))
             elif sm.emits in (SPIKE, CURRENT):
                 dense_parts.setdefault(sm, []).append(part)
 
-    delays = [p[2] for p in spike_parts] + [p[2] for ps in dense_parts.values() for p in ps]
+    spiking = spike_parts + weighted_parts
+    delays = [p[2] for p in spiking] + [p[2] for ps in dense_parts.values() for p in ps]
     delays = np.concatenate(delays) if delays else np.array([1])
     min_delay, max_delay = int(delays.min()), int(delays.max())
 
-    src_row = np.full(n_nodes, -1, np.int64)
-    if spike_parts:
-        src, r, d, s, _ = (np.concatenate(x) for x in zip(*spike_parts))
-        order = np.argsort(src, kind="stable")
-        src, r, d, s = src[order], r[order], d[order], s[order]
-        uniq, start, counts = np.unique(src, return_index=True, return_counts=True)
-        width = int(counts.max())
-        pos = np.arange(src.size) - np.repeat(start, counts)
-        which = np.repeat(np.arange(uniq.size), counts)
-        out_row = np.full((uniq.size, width), rows - 1, np.int64)
-        out_delay = np.ones((uniq.size, width), np.int64)
-        out_scale = np.zeros((uniq.size, width), np.float64)
-        out_row[which, pos], out_delay[which, pos], out_scale[which, pos] = r, d, s
-        src_row[uniq] = np.arange(uniq.size)
-    else:
-        out_row = np.full((1, 1), rows - 1, np.int64)
-        out_delay = np.ones((1, 1), np.int64)
-        out_scale = np.zeros((1, 1))
-
+    src_row, out_row, out_delay, out_scale, _ = _out_table(spike_parts, n_nodes, rows)
+    weighted = None
+    if weighted_parts:
+        nodes = np.concatenate([p.gids - 1 for p in pops if p.is_node and p.model.weighted])
+        col = np.zeros(n_nodes, np.int64)
+        col[nodes] = np.arange(nodes.size)
+        local = [(col[p[0]], *p[1:]) for p in weighted_parts]
+        weighted = WeightedTable(nodes, *_out_table(local, nodes.size, rows))
     dense = [
         DenseGroup(model, *(np.concatenate(x) for x in zip(*parts)))
         for model, parts in dense_parts.items()
@@ -138,6 +189,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         out_row=out_row,
         out_delay=out_delay,
         out_scale=out_scale,
+        weighted=weighted,
         dense=dense,
         spike_recorded=rec,
         sampled=sampled,

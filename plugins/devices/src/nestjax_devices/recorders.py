@@ -35,11 +35,17 @@ class multimeter(Recorder):
         Param("interval", 1.0, u.ms),
         Param("offset", 0.0, u.ms),
         Param("record_from", [], kind=object),
+        Param("time_in_steps", False, kind=bool),
     )
 
     @classmethod
     def check(cls, p, dt):
         check_window(p, dt)
+        if np.any(np.asarray(p["time_in_steps"])):
+            raise BadProperty(
+                "time_in_steps=True is not supported for multimeter and voltmeter yet: their results "
+                "give sample times in ms (Result.times)"
+            )
         tb = TimeBase(dt)
         interval, offset = np.asarray(p["interval"]), np.asarray(p["offset"])
         if np.any(interval < dt - 1e-12):
@@ -51,7 +57,9 @@ class multimeter(Recorder):
                 "The offset for the sampling interval must be at least as long as the simulation resolution."
             )
         if not np.all(tb.on_grid(offset)):
-            raise BadProperty("The offset for the sampling interval must be a multiple of the simulation resolution.")
+            raise BadProperty(
+                "The offset for the sampling interval must be a multiple of the simulation resolution."
+            )
         for names in p["record_from"]:
             if isinstance(names, str) or not all(isinstance(n, str) for n in names):
                 raise BadProperty(f"record_from must be a list of recordable names, got {names!r}")
@@ -59,4 +67,7 @@ class multimeter(Recorder):
 
 class voltmeter(multimeter):
     name = "voltmeter"
-    params = (*multimeter.params[:-1], Param("record_from", ["V_m"], kind=object))
+    params = tuple(
+        Param("record_from", ["V_m"], kind=object) if q.name == "record_from" else q
+        for q in multimeter.params
+    )

@@ -1,0 +1,73 @@
+"""Shared helpers of the devices' parity tests: run a scenario in both simulators and compare
+every recorder, and draw random scenario ingredients on NEST's grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nestjax.testing import Scenario, run_both
+
+
+class Both:
+    """Runs a :class:`Scenario` in nestjax and NEST and compares every recorder in it."""
+
+    def __init__(self, parity):
+        self.parity = parity
+
+    def __call__(self, model, sc: Scenario, scenario: str, categories=None, seed: int = 1):
+        """Spike recorders: identical events (category D). Samplers: identical sample times and
+        targets, values within the category given in ``categories`` per (recorder label, recordable) or
+        per recordable: ``(category, quantity name for the report)``, default D."""
+        categories = categories or {}
+        ours, theirs = run_both(sc, seed)
+        for label, kind in sc.recorders():
+            what = f"{scenario} [{label}]"
+            if kind == "spikes":
+                self.parity.events(model, ours[label], theirs[label], what, category="D")
+                continue
+            np.testing.assert_array_equal(ours[label]["times"], theirs[label]["times"], err_msg=what)
+            if ours[label]["times"].size:
+                np.testing.assert_array_equal(ours[label]["senders"], theirs[label]["senders"], err_msg=what)
+            for name, values in ours[label].items():
+                if name in ("times", "senders"):
+                    continue
+                cat, quantity = categories.get((label, name), categories.get(name, ("D", name)))
+                self.parity.samples(model, quantity, values, theirs[label][name], cat, what)
+        return ours, theirs
+
+
+@pytest.fixture
+def both(parity):
+    return Both(parity)
+
+
+def grid_times(rng, dt, t_max, n, t_min=None, duplicates=True):
+    """``n`` sorted times on the grid of ``dt`` in [t_min, t_max] (default from one step on), with
+    repeated times where ``duplicates``; rounded to 1e-9 ms so NEST's tic arithmetic sees grid times."""
+    first = 1 if t_min is None else int(round(t_min / dt))
+    steps = rng.integers(first, int(round(t_max / dt)) + 1, size=n)
+    if not duplicates:
+        steps = np.unique(steps)
+    return sorted(round(float(s) * dt, 9) for s in steps)
+
+
+def grid(rng, dt, lo, hi):
+    """One random time on the grid of ``dt`` in [lo, hi]."""
+    return round(float(rng.integers(int(round(lo / dt)), int(round(hi / dt)) + 1)) * dt, 9)
+
+
+def split(rng, dt, total, parts):
+    """``total`` ms as ``parts`` simulate calls of random whole-step lengths."""
+    steps = int(round(total / dt))
+    cuts = np.sort(rng.choice(np.arange(1, steps), size=parts - 1, replace=False))
+    lengths = np.diff(np.concatenate([[0], cuts, [steps]]))
+    return [round(float(k) * dt, 9) for k in lengths]
+
+
+@pytest.fixture
+def rnd():
+    """The random helpers above, as a namespace (test modules cannot import conftest)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(grid_times=grid_times, grid=grid, split=split)

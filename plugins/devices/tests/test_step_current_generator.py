@@ -1,0 +1,158 @@
+"""Parity of step_current_generator with live NEST: its recordable I and the iaf_psc_alpha targets
+it drives (category A, 1e-9 in NEST units)."""
+
+import brainunit as u
+import numpy as np
+import pytest
+
+import nestjax as nj
+from nestjax.model import BadProperty
+from nestjax.testing import Scenario, fresh_nest
+
+MODEL = "step_current_generator"
+CATS = {"I": ("A", "I"), **{n: ("A", f"{n} of iaf_psc_alpha targets") for n in ("V_m", "I_syn_ex")}}
+
+
+def _scenario(rng, rnd, dt, gens, T):
+    sc = Scenario(dt=dt)
+    sc.node("sc", MODEL, len(gens), gens)
+    sc.node(
+        "n",
+        "iaf_psc_alpha",
+        3,
+        [
+            {"t_ref": 0.4},
+            {"tau_m": 3.0, "C_m": 80.0, "V_th": -60.0},
+            {"E_L": -65.0, "V_reset": -72.0, "I_e": -20.0},
+        ],
+    )
+    sc.node("mm", "multimeter", 1, {"record_from": ["V_m"], "interval": dt})
+    sc.node("mi", "multimeter", 1, {"record_from": ["I"], "interval": dt})
+    sc.node("sr", "spike_recorder")
+    for g in range(len(gens)):
+        sc.connect(
+            ("sc", slice(g, g + 1)),
+            "n",
+            syn_spec={
+                "weight": float(np.round(rng.uniform(-1.0, 3.0), 3)),
+                "delay": rnd.grid(rng, dt, dt, 2.0),
+            },
+        )
+    sc.connect("mm", "n")
+    sc.connect("mi", "sc")
+    sc.connect("n", "sr")
+    sc.simulate = rnd.split(rng, dt, T, 3)
+    return sc
+
+
+@pytest.mark.parametrize("dt,seed", [(0.1, 41), (0.05, 42), (0.01, 43)])
+def test_random_steps_and_windows(both, rnd, dt, seed):
+    rng = np.random.default_rng(seed)
+    T = 30.0
+    gens = []
+    for g in range(4):
+        times = rnd.grid_times(rng, dt, T + 2.0, int(rng.integers(3, 12)), duplicates=False)
+        p = {
+            "amplitude_times": times,
+            "amplitude_values": [float(v) for v in np.round(rng.uniform(-300, 700, len(times)), 2)],
+        }
+        if g > 0:
+            start = rnd.grid(rng, dt, 0.0, 10.0)
+            p.update(origin=rnd.grid(rng, dt, 0.0, 5.0), start=start, stop=rnd.grid(rng, dt, start, 28.0))
+        gens.append(p)
+    gens.append({})  # no steps at all
+    ours, _ = both(MODEL, _scenario(rng, rnd, dt, gens, T), f"random steps, dt={dt}, seed={seed}", CATS)
+    assert np.any(ours["mi"]["I"] != 0)
+
+
+@pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])
+def test_offgrid_times_are_rounded_to_the_end_of_their_step(both, rnd, dt):
+    rng = np.random.default_rng(int(dt * 1000) + 7)
+    times = np.cumsum(rng.uniform(1.2 * dt, 3.0, size=10))
+    times[2] = round(times[1] / dt) * dt + 2 * dt  # one on the grid
+    gens = [
+        {
+            "amplitude_times": [float(t) for t in times],
+            "allow_offgrid_times": True,
+            "amplitude_values": [float(v) for v in rng.uniform(-100, 400, times.size)],
+        }
+    ]
+    ours, _ = both(MODEL, _scenario(rng, rnd, dt, gens, 25.0), f"off-grid amplitude times, dt={dt}", CATS)
+    assert np.unique(ours["mi"]["I"]).size > 5
+
+
+def test_amplitude_times_set_between_calls(parity):
+    """Changes at or before now are skipped; the amplitude keeps its last value until the next."""
+    nest, sim = fresh_nest(0.1), nj.Simulator(dt=0.1)
+    first = {"amplitude_times": [1.0, 2.0, 6.0], "amplitude_values": [100.0, 200.0, 300.0]}
+    steps = [
+        ({"amplitude_times": [1.5, 3.0, 4.5, 5.0], "amplitude_values": [-50.0, 40.0, 60.0, 70.0]}, 3.0),
+        ({"start": 4.0, "stop": 4.6}, 1.5),
+        ({"origin": 1.0, "stop": 6.0}, 2.0),
+    ]
+    traces = []
+    for side in ("nest", "nj"):
+        create = nest.Create if side == "nest" else sim.create
+        g = create(MODEL, 1, first)
+        n = create("iaf_psc_alpha", 1, {"tau_m": 4.0})
+        mm = create("multimeter", 1, {"record_from": ["V_m"], "interval": 0.1})
+        mi = create("multimeter", 1, {"record_from": ["I"], "interval": 0.1})
+        if side == "nest":
+            nest.Connect(g, n, syn_spec={"delay": 0.3})
+            nest.Connect(mm, n)
+            nest.Connect(mi, g)
+            for values, t in steps:
+                nest.Simulate(t)
+                g.set(values)
+            nest.Simulate(3.0)
+            nest.Simulate(1.0)  # NEST hands over the last slice's samples only with a next call
+            total = sum(t for _, t in steps) + 3.0
+            ev, ei = mm.get("events"), mi.get("events")
+            keep = ev["times"] <= total + 1e-9
+            traces.append((ev["times"][keep], ev["V_m"][keep], ei["I"][ei["times"] <= total + 1e-9]))
+        else:
+            sim.connect(g, n, syn_spec={"delay": 0.3})
+            sim.connect(mm, n)
+            sim.connect(mi, g)
+            res = []
+            for values, t in steps:
+                res.append(sim.simulate(t))
+                g.set(values)
+            res.append(sim.simulate(3.0))
+            traces.append(
+                (
+                    np.concatenate([r.times(mm).to_decimal(u.ms) for r in res]),
+                    np.concatenate([r.trace(mm, "V_m").to_decimal(u.mV)[:, 0] for r in res]),
+                    np.concatenate([r.trace(mi, "I").to_decimal(u.pA)[:, 0] for r in res]),
+                )
+            )
+    theirs, ours = traces
+    np.testing.assert_array_equal(ours[0], theirs[0])
+    scenario = "amplitude times, window and origin set between calls"
+    parity.samples(MODEL, "V_m of iaf_psc_alpha targets", ours[1], theirs[1], "A", scenario)
+    parity.samples(MODEL, "I", ours[2], theirs[2], "A", scenario)
+
+
+BAD = [
+    {"amplitude_times": [1.0, 2.0], "amplitude_values": [1.0]},
+    {"amplitude_times": [0.0], "amplitude_values": [1.0]},
+    {"amplitude_times": [-1.0], "amplitude_values": [1.0]},
+    {"amplitude_times": [1.05], "amplitude_values": [1.0]},
+    {"amplitude_times": [2.0, 2.0], "amplitude_values": [1.0, 2.0]},
+    {"amplitude_times": [2.0, 1.0], "amplitude_values": [1.0, 2.0]},
+    {"amplitude_times": [0.0001], "amplitude_values": [1.0]},
+    {"amplitude_times": [1.01, 1.02], "amplitude_values": [1.0, 2.0], "allow_offgrid_times": True},
+    {"amplitude_times": [1.234567891], "amplitude_values": [1.0]},
+    {"start": 0.05},
+    {"start": 3.0, "stop": 2.0},
+]
+
+
+@pytest.mark.parametrize("params", BAD, ids=[str(p) for p in BAD])
+def test_bad_properties_as_nest(params):
+    nest = fresh_nest(0.1)
+    with pytest.raises(Exception) as theirs:
+        nest.Create(MODEL, params=params)
+    with pytest.raises(BadProperty) as ours:
+        nj.Simulator(dt=0.1).create(MODEL, 1, params)
+    assert str(ours.value) in str(theirs.value)
