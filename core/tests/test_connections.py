@@ -5,9 +5,10 @@ network."""
 from collections import Counter
 
 import brainunit as u
-import nestjax as nj
 import numpy as np
 import pytest
+
+import nestjax as nj
 from nestjax.testing import fresh_nest
 
 

@@ -1,9 +1,10 @@
 """The compiled loop: compiled once, split-invariant, complete delivery, get/set between calls."""
 
 import brainunit as u
-import nestjax as nj
 import numpy as np
 import pytest
+
+import nestjax as nj
 
 
 def _network(dt=0.1, seed=7):

@@ -1,9 +1,10 @@
 """Bad input gets a clear error, early, and leaves the Simulator as it was."""
 
 import brainunit as u
-import nestjax as nj
 import numpy as np
 import pytest
+
+import nestjax as nj
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@ and index operations on both, built from the same Create calls, give the same id
 same places, except for NEST 3.10's listed bugs (tested one by one below); get/set/attributes."""
 
 import brainunit as u
-import nestjax as nj
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+
+import nestjax as nj
 from nestjax.testing import fresh_nest
 
 MODELS = ("iaf_psc_alpha", "iaf_psc_exp")

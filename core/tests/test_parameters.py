@@ -3,12 +3,13 @@ statistically against live NEST where it draws (category E: two-sample KS or chi
 fixed seeds, significance 0.001), units, grid rounding of random delays, and reproducibility."""
 
 import brainunit as u
-import nestjax as nj
 import numpy as np
 import pytest
+from scipy import stats
+
+import nestjax as nj
 from nestjax.parameters import Constant
 from nestjax.testing import fresh_nest
-from scipy import stats
 
 N = 4000
 ALPHA = 1e-3

@@ -14,14 +14,15 @@ raise for the same spec).
 
 import time
 
-import nestjax as nj
 import numpy as np
 import pytest
+from scipy import stats
+
+import nestjax as nj
 from nestjax import plugins
 from nestjax.network import rules
 from nestjax.nodeview import NodeView
 from nestjax.testing import fresh_nest
-from scipy import stats
 
 ALPHA = 1e-3  # significance of every statistical test below (fixed seeds: deterministic outcome)
 SEED = 20240
