@@ -106,3 +106,21 @@ def test_recording_window_and_result_per_call():
     t1, t2 = r1.events(sr)["times"].to_decimal(u.ms), r2.events(sr)["times"].to_decimal(u.ms)
     assert t1.min() > 100.0 and t2.max() <= 300.0 and t2.min() > 200.0
     np.testing.assert_allclose(r2.times(vm).to_decimal(u.ms), np.arange(201.0, 401.0))
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.5])
+def test_input_due_at_the_first_step_of_the_next_call_is_kept(delay):
+    """A spike that arrives in the first step after a ``simulate`` call ended is delivered."""
+
+    def run(chunks):
+        sim = nj.Simulator(dt=0.1)
+        sg = sim.create("spike_generator", spike_times=[1.0 - delay + 0.1, 1.0])
+        n = sim.create("iaf_psc_delta")
+        vm = sim.create("voltmeter", interval=0.1)
+        sim.connect(sg, n, syn_spec={"weight": 3.0, "delay": delay})
+        sim.connect(vm, n)
+        return np.concatenate([sim.simulate(t).trace(vm, "V_m").to_decimal(u.mV)[:, 0] for t in chunks])
+
+    whole, split = run([3.0]), run([1.0, 2.0])
+    assert whole.max() > -67.5  # both spikes arrived
+    np.testing.assert_array_equal(whole, split)

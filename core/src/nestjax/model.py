@@ -145,11 +145,14 @@ class Node(Model):
         raise NotImplementedError
 
     @staticmethod
-    def draw(value, key):
-        """For ``per_target`` models: one multiplicity per connection from the source value.
+    def draw(value, lane, key):
+        """For ``per_target`` models: one multiplicity per connection and step.
 
-        ``value`` and ``key`` are 1-D, one entry per (step, connection) of an update slice; each
-        key is derived from (seed, step, connection)."""
+        ``value`` is (steps, sources): what each source's update returned at each step of an
+        update slice; ``lane`` gives each connection's source (an index into the sources); ``key``
+        holds one key per step, derived from (seed, connection group, step). Returns (steps,
+        connections); the draw of connection j at step k comes from key k and j alone, so it does
+        not depend on how time is sliced."""
         raise NotImplementedError
 
     @staticmethod

@@ -11,6 +11,9 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+BATCH = 128
+"""Events scattered together; the scatter's cost follows the events, rounded up to a batch."""
+
 
 def deliver_spikes(
     ring,
@@ -26,19 +29,17 @@ def deliver_spikes(
 ):
     """Add ``emitted`` (steps x nodes multiplicities) of the nodes with out-rows into ``ring``.
 
-    With ``out_kind`` (a :class:`~nestjax.network.tables.WeightedTable`'s), each out-entry carries
-    the multiplicity or the positive or negative weighted part (``weighted``: steps x nodes x 2)."""
+    The first ``capacity`` (a multiple of :data:`BATCH`) events of the slice are found at once and
+    delivered a batch at a time; a slice with more events delivers the rest ``capacity`` at a time,
+    so every event arrives. With ``out_kind`` (a :class:`~nestjax.network.tables.WeightedTable`'s),
+    each out-entry carries the multiplicity or the positive or negative weighted part
+    (``weighted``: steps x nodes x 2)."""
     slots, n = ring.shape[0], emitted.shape[1]
     flat = jnp.where(src_row[None, :] >= 0, emitted, 0.0).reshape(-1)
     fired = flat > 0
     count = fired.sum()
-    rank = jnp.cumsum(fired) - 1
 
-    def batch(carry):
-        ring, b = carry
-        sel = fired & (rank >= b * capacity) & (rank < (b + 1) * capacity)
-        (idx,) = jnp.nonzero(sel, size=capacity, fill_value=0)
-        valid = jnp.arange(capacity) < count - b * capacity
+    def add(ring, idx, valid):
         mult = jnp.where(valid, flat[idx], 0.0)
         r = src_row[idx % n]
         slot = (steps[idx // n][:, None] + out_delay[r]) % slots
@@ -47,24 +48,36 @@ def deliver_spikes(
         else:
             parts = jnp.where(valid[:, None], weighted.reshape(-1, 2)[idx], 0.0)
             value = jnp.take_along_axis(jnp.concatenate([mult[:, None], parts], axis=1), out_kind[r], axis=1)
-        ring = ring.at[slot, out_row[r]].add(out_scale[r] * value)
-        return ring, b + 1
+        return ring.at[slot, out_row[r]].add(out_scale[r] * value)
 
-    ring, _ = lax.while_loop(lambda c: c[1] * capacity < count, batch, (ring, 0))
+    (found,) = jnp.nonzero(fired, size=capacity, fill_value=0)
+    first = jnp.minimum(count, capacity)
+
+    def batch(carry):
+        ring, b = carry
+        idx = lax.dynamic_slice(found, (b * BATCH,), (BATCH,))
+        return add(ring, idx, b * BATCH + jnp.arange(BATCH) < first), b + 1
+
+    ring, _ = lax.while_loop(lambda c: c[1] * BATCH < first, batch, (ring, 0))
+
+    def overflow(carry):
+        ring, b = carry
+        rank = jnp.cumsum(fired) - 1
+        (idx,) = jnp.nonzero(fired & (rank >= b * capacity) & (rank < (b + 1) * capacity), size=capacity)
+        return add(ring, idx, jnp.arange(capacity) < count - b * capacity), b + 1
+
+    ring, _ = lax.while_loop(lambda c: c[1] * capacity < count, overflow, (ring, 1))
     return ring
 
 
 def deliver_dense(ring, emitted, steps, model, g, syn_key):
     """Add the events of one dense group ``g`` (arrays of :class:`DenseGroup`) for every step."""
     slots = ring.shape[0]
-    values = emitted[:, g["source"]]
-    if model.per_target:  # one draw call for the whole slice, keyed by (seed, step, connection)
-
-        def step_keys(k):
-            step_key = jax.random.fold_in(syn_key, k)
-            return jax.vmap(lambda uid: jax.random.fold_in(step_key, uid))(g["uid"])
-
-        keys = jax.vmap(step_keys)(steps)
-        values = model.draw(values.reshape(-1), keys.reshape(-1)).reshape(values.shape)
+    if model.per_target:  # one draw call for the slice; a key per (seed, group, step)
+        group_key = jax.random.fold_in(syn_key, g["uid"][0])
+        keys = jax.vmap(lambda k: jax.random.fold_in(group_key, k))(steps)
+        values = model.draw(emitted[:, g["unique"]], g["lane"], keys)
+    else:
+        values = emitted[:, g["source"]]
     slot = (steps[:, None] + g["delay"][None, :]) % slots
     return ring.at[slot, jnp.broadcast_to(g["row"], slot.shape)].add(values * g["scale"][None, :])

@@ -19,7 +19,7 @@ from jax import lax
 
 from ..model import StepContext, WeightedSpikes
 from ..network.tables import Tables
-from .delivery import deliver_dense, deliver_spikes
+from .delivery import BATCH, deliver_dense, deliver_spikes
 
 CHUNK_STEPS = 1000
 SAMPLE_BYTES = 64 * 2**20
@@ -51,9 +51,9 @@ class Program:
         n_rec = int(tables.spike_recorded.sum())
         self.spike_cap = max(1, min(self.chunk_steps * n_rec, 4096))
         n_src = int((tables.src_row >= 0).sum())
-        self.deliver_cap = max(1, min(D * n_src, 1024))
+        self.deliver_cap = _capacity(D * n_src)
         n_w = 0 if tables.weighted is None else int((tables.weighted.src_row >= 0).sum())
-        self.weighted_cap = max(1, min(D * n_w, 1024))
+        self.weighted_cap = _capacity(D * n_w)
         self.traces = 0
         self.arrays = jax.device_put(self._arrays())
         self._compile()
@@ -67,10 +67,13 @@ class Program:
             "out_scale": t.out_scale,
             "weighted": None if t.weighted is None else dataclasses.asdict(t.weighted),
             "dense": [
-                {"source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid}
+                {
+                    "source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid,
+                    "unique": np.unique(g.source), "lane": np.unique(g.source, return_inverse=True)[1],
+                }
                 for g in t.dense
             ],
-            "recorded": t.spike_recorded,
+            "recorded": np.nonzero(t.spike_recorded)[0],
             "sampled": [s.local for s in t.sampled],
         }
 
@@ -93,11 +96,8 @@ class Program:
         weighted = t.weighted is not None
         n_w = 0 if t.weighted is None else t.weighted.nodes.size
 
-        def step(carry, k):
-            state, ring = carry
-            slot = k % t.slots
-            buf = ring[slot]
-            ring = ring.at[slot].set(0.0)
+        def step(state, k_buf):
+            k, buf = k_buf
             key = jax.random.fold_in(node_base, k)
             new_state, emitted, offsets, parts = [], [], [], []
             j = 0
@@ -130,13 +130,13 @@ class Program:
             ]
             samples = jnp.concatenate(cols) if cols else jnp.zeros(0)
             W = jnp.concatenate(parts) if parts else jnp.zeros((0, 2))
-            return (new_state, ring), (jnp.concatenate(emitted), jnp.concatenate(offsets), samples, W)
+            return new_state, (jnp.concatenate(emitted), jnp.concatenate(offsets), samples, W)
 
-        def skip(carry, k):
-            return carry, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, 2)))
+        def skip(state, k_buf):
+            return state, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, 2)))
 
-        def guarded(carry, k):
-            return lax.cond(k < k_end, step, skip, carry, k)
+        def guarded(state, k_buf):
+            return lax.cond(k_buf[0] < k_end, step, skip, state, k_buf)
 
         cap = self.spike_cap
         rec_slice = max(1, min(D * int(t.spike_recorded.sum()), cap))
@@ -144,7 +144,10 @@ class Program:
         def one_slice(carry, j):
             state, ring, rec = carry
             ks = step0 + j * D + jnp.arange(D)
-            (state, ring), (E, O, S, W) = lax.scan(guarded, (state, ring), ks)
+            slots = ks % t.slots  # this slice's input, read and cleared (for the steps that run)
+            X = ring[slots]
+            ring = ring.at[slots].set(jnp.where((ks < k_end)[:, None], 0.0, X))
+            state, (E, O, S, W) = lax.scan(guarded, state, (ks, X))
             ring = deliver_spikes(
                 ring, E, ks, arrays["src_row"], arrays["out_row"], arrays["out_delay"],
                 arrays["out_scale"], self.deliver_cap,
@@ -157,7 +160,8 @@ class Program:
                 )
             for g, ga in zip(t.dense, arrays["dense"]):
                 ring = deliver_dense(ring, E, ks, g.model, ga, syn_base)
-            rec = record_spikes(rec, E, O, ks, arrays["recorded"], rec_slice)
+            if arrays["recorded"].size:
+                rec = record_spikes(rec, E, O, ks, arrays["recorded"], rec_slice)
             return (state, ring, rec), S
 
         rec0 = (
@@ -184,15 +188,21 @@ class Program:
         return new_state, new_ring, ChunkOutput(gid, stp, off, mult, np.asarray(S))
 
 
+def _capacity(events: int, most: int = 32 * BATCH) -> int:
+    """Events a slice finds at once: all it can have, up to ``most``, in whole batches."""
+    return BATCH * max(1, -(-min(events, most) // BATCH))
+
+
 def record_spikes(rec, E, O, ks, recorded, size: int):
-    """Append the slice's events of recorded nodes (gid, stamp step, offset, multiplicity)."""
+    """Append the slice's events of the ``recorded`` nodes (indices) as (gid, stamp step, offset,
+    multiplicity)."""
     gid, stp, off, mult, pos = rec
-    n = E.shape[1]
-    flat = jnp.where(recorded[None, :], E, 0.0).reshape(-1)
+    n = recorded.size
+    flat = E[:, recorded].reshape(-1)
     sel = flat > 0
     (idx,) = jnp.nonzero(sel, size=size, fill_value=0)
-    gid = lax.dynamic_update_slice(gid, idx % n + 1, (pos,))
+    gid = lax.dynamic_update_slice(gid, recorded[idx % n] + 1, (pos,))
     stp = lax.dynamic_update_slice(stp, ks[idx // n] + 1, (pos,))
-    off = lax.dynamic_update_slice(off, O.reshape(-1)[idx], (pos,))
+    off = lax.dynamic_update_slice(off, O[:, recorded].reshape(-1)[idx], (pos,))
     mult = lax.dynamic_update_slice(mult, flat[idx], (pos,))
     return gid, stp, off, mult, pos + sel.sum()

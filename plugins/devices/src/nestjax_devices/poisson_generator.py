@@ -36,39 +36,46 @@ PIECE = 30.0
 """Largest mean one inverse-CDF search draws; larger means are split into pieces of this size."""
 
 
-def poisson_inverse_cdf(mean, uniform):
-    """The smallest k with P(X <= k) >= ``uniform`` for X ~ Poisson(``mean``), elementwise.
-
-    A vectorised search from k = 0; a lane stops when the sum reaches its uniform or no longer
-    grows in float64 (the far tail), so the loop ends for every uniform in [0, 1)."""
-    p0 = jnp.exp(-mean)
-
-    def more(k, p, F):
-        nxt = p * mean / (k + 1.0)
-        return (uniform > F) & (F + nxt > F), nxt
-
-    def cond(c):
-        k, p, F = c
-        return jnp.any(more(k, p, F)[0])
-
-    def body(c):
-        k, p, F = c
-        go, nxt = more(k, p, F)
-        return jnp.where(go, k + 1.0, k), jnp.where(go, nxt, p), jnp.where(go, F + nxt, F)
-
-    k, _, _ = lax.while_loop(cond, body, (jnp.zeros_like(mean), p0, p0))
-    return k
+TABLE = 128
+"""Entries of a CDF table: for a mean up to :data:`PIECE`, P(X >= TABLE) is below 1e-40."""
 
 
-def uniform(key):
-    return jax.vmap(lambda k: jax.random.uniform(k, dtype=jnp.float64))(key)
+def cdf_table(mean):
+    """P(X <= k) for k = 0 .. TABLE-1, X ~ Poisson(mean), along a new last axis; the terms
+    p(k) = p(k-1) mean / k summed in order, in float64."""
+    k = jnp.arange(1, TABLE, dtype=jnp.float64)
+    terms = jnp.exp(-mean)[..., None] * jnp.cumprod(mean[..., None] / k, axis=-1)
+    return jnp.cumsum(jnp.concatenate([jnp.exp(-mean)[..., None], terms], axis=-1), axis=-1)
 
 
-def poisson_counts(mean, key):
-    """One Poisson count per (mean, key): the inverse-CDF search from ``uniform(key)`` for a mean
-    up to :data:`PIECE`; a larger mean as the sum of searches over pieces of at most PIECE, the
-    j-th (j >= 1) from a uniform of ``fold_in(key, j)``."""
-    counts = poisson_inverse_cdf(jnp.minimum(mean, PIECE), uniform(key))
+def table_search(table, lane, u):
+    """Per (step, connection): the smallest k with ``table[step, lane, k] >= u``, by bisection
+    over the flattened tables (a uniform above the table's last entry, which differs from 1 by
+    rounding only, takes the last entry)."""
+    steps, n_src, size = table.shape
+    flat = table.reshape(-1)
+    base = (jnp.arange(steps)[:, None] * n_src + lane[None, :]) * size
+    u = jnp.minimum(u, flat[base + size - 1])
+    lo, hi = jnp.zeros(u.shape, jnp.int32), jnp.full(u.shape, size - 1, jnp.int32)
+    for _ in range(int(np.ceil(np.log2(size)))):
+        mid = (lo + hi) // 2
+        right = flat[base + mid] < u
+        lo, hi = jnp.where(right, mid + 1, lo), jnp.where(right, hi, mid)
+    return lo.astype(jnp.float64)
+
+
+def uniform(keys, n: int):
+    """(steps, n) uniforms in [0, 1): row k from the k-th key."""
+    return jax.vmap(lambda k: jax.random.uniform(k, (n,), dtype=jnp.float64))(keys)
+
+
+def poisson_counts(mean, lane, keys):
+    """Poisson counts per (step, connection) for the sources' means (steps x sources), connection
+    j drawing from source ``lane[j]``: the inverse CDF of one uniform per count, from a table of
+    the CDF for a mean up to :data:`PIECE`; a larger mean as the sum of such draws over pieces of
+    at most PIECE, the j-th (j >= 1) from uniforms of ``fold_in(key, j)``."""
+    n = lane.size
+    counts = table_search(cdf_table(jnp.minimum(mean, PIECE)), lane, uniform(keys, n))
 
     def more(c):
         j, _ = c
@@ -77,8 +84,8 @@ def poisson_counts(mean, key):
     def piece(c):
         j, total = c
         m = jnp.clip(mean - j * PIECE, 0.0, PIECE)
-        u = uniform(jax.vmap(lambda k: jax.random.fold_in(k, j))(key))
-        return j + 1, total + poisson_inverse_cdf(m, jnp.where(m > 0, u, 0.0))
+        u = uniform(jax.vmap(lambda k: jax.random.fold_in(k, j))(keys), n)
+        return j + 1, total + table_search(cdf_table(m), lane, u)
 
     _, counts = lax.while_loop(more, piece, (jnp.int64(1), counts))
     return counts
@@ -108,5 +115,5 @@ class poisson_generator(Node):
         return s, jnp.where(active, c["mean"], 0.0)
 
     @staticmethod
-    def draw(value, key):
-        return poisson_counts(value, key)
+    def draw(value, lane, key):
+        return poisson_counts(value, lane, key)
