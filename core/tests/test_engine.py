@@ -124,3 +124,11 @@ def test_input_due_at_the_first_step_of_the_next_call_is_kept(delay):
     whole, split = run([3.0]), run([1.0, 2.0])
     assert whole.max() > -67.5  # both spikes arrived
     np.testing.assert_array_equal(whole, split)
+
+
+def test_progress_bar_counts_simulated_time(capsys):
+    sim = nj.Simulator()
+    sim.create("iaf_psc_alpha", I_e=400.0)
+    sim.simulate(250.0, progress=True)
+    err = capsys.readouterr().err
+    assert "250.0/250.0 ms" in err and "100%" in err

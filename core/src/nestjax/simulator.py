@@ -241,8 +241,11 @@ class Simulator:
         self._program = Program(tables, self._pops, self.dt, self.seed)
         self._rec.started(self._step)
 
-    def simulate(self, t) -> Result:
-        """Advance by ``t`` (quantity or ms, a whole number of steps); returns this call's recordings."""
+    def simulate(self, t, progress: bool = False) -> Result:
+        """Advance by ``t`` (quantity or ms, a whole number of steps); returns this call's recordings.
+
+        ``progress=True`` shows a progress bar (tqdm) in simulated ms, advanced after each compiled
+        chunk."""
         n = self.tb.whole_steps(ms(t, "simulation time"), "simulation time")
         if not self._pops:
             raise ValueError("there is nothing to simulate: create nodes first")
@@ -255,9 +258,15 @@ class Simulator:
         ring = self._ring.value
         start, end = self._step, self._step + n
         outs = []
+        bar = _progress_bar(self.tb.ms_of(n), self.tb.ms_of(start)) if progress else None
         for step0 in range(start, end, prog.chunk_steps):
-            state, ring, out = prog.run_chunk(params, state, ring, step0, min(end, step0 + prog.chunk_steps))
+            stop = min(end, step0 + prog.chunk_steps)
+            state, ring, out = prog.run_chunk(params, state, ring, step0, stop)
             outs.append(out)
+            if bar is not None:
+                bar.update(float(self.tb.ms_of(stop - step0)))
+        if bar is not None:
+            bar.close()
         for p, s in zip(nodes, state):
             p.state.value = s
         self._ring.value = ring
@@ -268,6 +277,13 @@ class Simulator:
     def time(self):
         """Current simulation time."""
         return u.Quantity(self._step * self.dt, unit=u.ms)
+
+
+def _progress_bar(total_ms: float, now_ms: float):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=float(total_ms), unit="ms", desc=f"simulate from {float(now_ms):g} ms",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}]")
 
 
 def _syn_array(rule: str, spec: dict, key: str, value, n_pre: int, n_post: int, conns):
