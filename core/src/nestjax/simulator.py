@@ -200,7 +200,7 @@ class Simulator:
             sources=sources,
             targets=targets,
             weight=per_connection(specs["weight"], weight, n),
-            delay_steps=delay_steps(values.pop("delay"), self.tb),
+            delay_steps=delay_steps(values.pop("delay"), self.tb).astype(np.int32),
             receptor=values.pop("receptor_type"),
             extra=values,
         )

@@ -86,10 +86,10 @@ def _routed(tp, event, receptor, weight, first_row, rows):
 
 def _out_table(parts, n_src: int, rows: int):
     """A padded out-table: per source (0 .. n_src-1) a row of (ring row, delay, scale, kind)."""
-    src_row = np.full(n_src, -1, np.int64)
+    src_row = np.full(n_src, -1, np.int32)
     if not parts:
-        one = np.ones((1, 1), np.int64)
-        return src_row, np.full((1, 1), rows - 1, np.int64), one, np.zeros((1, 1)), 0 * one
+        one = np.ones((1, 1), np.int32)
+        return src_row, np.full((1, 1), rows - 1, np.int32), one, np.zeros((1, 1)), 0 * one
     src, r, d, s, _, kind = (np.concatenate(x) for x in zip(*parts, strict=True))
     order = np.argsort(src, kind="stable")
     src, r, d, s, kind = src[order], r[order], d[order], s[order], kind[order]
@@ -97,10 +97,10 @@ def _out_table(parts, n_src: int, rows: int):
     width = int(counts.max())
     pos = np.arange(src.size) - np.repeat(start, counts)
     which = np.repeat(np.arange(uniq.size), counts)
-    out_row = np.full((uniq.size, width), rows - 1, np.int64)
-    out_delay = np.ones((uniq.size, width), np.int64)
+    out_row = np.full((uniq.size, width), rows - 1, np.int32)
+    out_delay = np.ones((uniq.size, width), np.int32)
     out_scale = np.zeros((uniq.size, width), np.float64)
-    out_kind = np.zeros((uniq.size, width), np.int64)
+    out_kind = np.zeros((uniq.size, width), np.int8)
     out_row[which, pos], out_delay[which, pos], out_scale[which, pos], out_kind[which, pos] = r, d, s, kind
     src_row[uniq] = np.arange(uniq.size)
     return src_row, out_row, out_delay, out_scale, out_kind
@@ -130,7 +130,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         tk, tl = locate(c.targets)
         sk, _ = locate(c.sources)
         smid = pop_model[sk]
-        rowv = np.empty(n, np.int64)
+        rowv = np.empty(n, np.int32)
         scale = np.empty(n, np.float64)
         row_neg, scale_neg = rowv.copy(), scale.copy()
         reads = np.zeros(n, bool)
