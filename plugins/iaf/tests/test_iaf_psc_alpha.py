@@ -1,31 +1,19 @@
 """Parity of iaf_psc_alpha with live NEST: category A (1e-9 mV, identical spikes)."""
 
-import numpy as np
 import pytest
 
-from nestjax.testing import Scenario, run_both
+from nestjax.testing import neuron_scenario
 
 MODEL = "iaf_psc_alpha"
 RECORD = ["V_m", "I_syn_ex", "I_syn_in"]
 
 
 def _check(parity, sc, scenario):
-    ours, theirs = run_both(sc)
-    for name in RECORD:
-        np.testing.assert_array_equal(ours["mm"]["times"], theirs["mm"]["times"])
-        parity.samples(MODEL, name, ours["mm"][name], theirs["mm"][name], "A", scenario)
-    parity.events(MODEL, ours["sr"], theirs["sr"], scenario)
-    return ours
+    return parity.neuron(sc, MODEL, RECORD, "A", scenario)
 
 
 def _net(dt, params, n=1, interval=None):
-    sc = Scenario(dt=dt)
-    sc.node("n", MODEL, n, params)
-    sc.node("mm", "multimeter", 1, {"record_from": RECORD, "interval": interval or dt})
-    sc.node("sr", "spike_recorder")
-    sc.connect("mm", "n")
-    sc.connect("n", "sr")
-    return sc
+    return neuron_scenario(MODEL, dt, params, n, RECORD, interval)
 
 
 @pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])

@@ -3,29 +3,18 @@
 import numpy as np
 import pytest
 
-from nestjax.testing import Scenario, run_both
+from nestjax.testing import neuron_scenario
 
 MODEL = "iaf_psc_delta"
 RECORD = ["V_m"]
 
 
 def _check(parity, sc, scenario):
-    ours, theirs = run_both(sc)
-    np.testing.assert_array_equal(ours["mm"]["times"], theirs["mm"]["times"])
-    for name in RECORD:
-        parity.samples(MODEL, name, ours["mm"][name], theirs["mm"][name], "A", scenario)
-    parity.events(MODEL, ours["sr"], theirs["sr"], scenario)
-    return ours
+    return parity.neuron(sc, MODEL, RECORD, "A", scenario)
 
 
 def _net(dt, params, n=1, interval=None):
-    sc = Scenario(dt=dt)
-    sc.node("n", MODEL, n, params)
-    sc.node("mm", "multimeter", 1, {"record_from": RECORD, "interval": interval or dt})
-    sc.node("sr", "spike_recorder")
-    sc.connect("mm", "n")
-    sc.connect("n", "sr")
-    return sc
+    return neuron_scenario(MODEL, dt, params, n, RECORD, interval)
 
 
 @pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])

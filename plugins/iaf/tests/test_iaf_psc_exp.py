@@ -6,29 +6,18 @@ import pytest
 from scipy import stats
 
 import nestjax as nj
-from nestjax.testing import Scenario, run_both, run_nestjax
+from nestjax.testing import Scenario, neuron_scenario, run_both, run_nestjax
 
 MODEL = "iaf_psc_exp"
 RECORD = ["V_m", "I_syn_ex", "I_syn_in"]
 
 
 def _check(parity, sc, scenario):
-    ours, theirs = run_both(sc)
-    np.testing.assert_array_equal(ours["mm"]["times"], theirs["mm"]["times"])
-    for name in RECORD:
-        parity.samples(MODEL, name, ours["mm"][name], theirs["mm"][name], "A", scenario)
-    parity.events(MODEL, ours["sr"], theirs["sr"], scenario)
-    return ours
+    return parity.neuron(sc, MODEL, RECORD, "A", scenario)
 
 
 def _net(dt, params, n=1, interval=None):
-    sc = Scenario(dt=dt)
-    sc.node("n", MODEL, n, params)
-    sc.node("mm", "multimeter", 1, {"record_from": RECORD, "interval": interval or dt})
-    sc.node("sr", "spike_recorder")
-    sc.connect("mm", "n")
-    sc.connect("n", "sr")
-    return sc
+    return neuron_scenario(MODEL, dt, params, n, RECORD, interval)
 
 
 @pytest.mark.parametrize("dt", [0.1, 0.05, 0.01])

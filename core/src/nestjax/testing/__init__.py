@@ -5,7 +5,7 @@ Run-time code never imports this package; only tests do.
 
 from .compare import CATEGORIES, ParityError, compare_events, compare_samples
 from .nest_runner import fresh_nest
-from .scenario import Scenario, run_both, run_nest, run_nestjax
+from .scenario import Scenario, neuron_scenario, run_both, run_nest, run_nestjax
 
 __all__ = [
     "CATEGORIES",
@@ -14,6 +14,7 @@ __all__ = [
     "compare_events",
     "compare_samples",
     "fresh_nest",
+    "neuron_scenario",
     "run_both",
     "run_nest",
     "run_nestjax",

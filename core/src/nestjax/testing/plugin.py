@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from .compare import compare_events, compare_samples
 from .nest_runner import fresh_nest
 from .report import ValidationReport
+from .scenario import run_both
 
 _report = ValidationReport()
 
@@ -36,6 +38,18 @@ class Parity:
         err = compare_samples(ours, nest_values, category, unit, what=f"{model}.{quantity} [{scenario}]")
         self.report.add(model, quantity, category, scenario, err)
         return err
+
+    def neuron(self, sc, model, record, category, scenario) -> dict:
+        """Run a :func:`~nestjax.testing.neuron_scenario` in both simulators; the sample times must
+        be identical, each recordable within ``category``, the spikes identical. Returns nestjax's
+        recordings."""
+        ours, theirs = run_both(sc)
+        if not np.array_equal(ours["mm"]["times"], theirs["mm"]["times"]):
+            raise AssertionError(f"{model} [{scenario}]: sample times differ")
+        for name in record:
+            self.samples(model, name, ours["mm"][name], theirs["mm"][name], category, scenario)
+        self.events(model, ours["sr"], theirs["sr"], scenario)
+        return ours
 
     def events(self, model, ours, nest_events, scenario, category="A", time_tol=0.0) -> int:
         n = compare_events(ours, nest_events, what=f"{model} events [{scenario}]", time_tol=time_tol)

@@ -38,6 +38,18 @@ class Scenario:
         return [(label, kinds[m]) for label, m, _, _ in self.nodes if m in kinds]
 
 
+def neuron_scenario(model: str, dt: float, params, n: int = 1, record=("V_m",), interval=None) -> Scenario:
+    """``n`` nodes of ``model`` ("n") observed by a multimeter ("mm", every ``interval``, default
+    every step) recording ``record``, and their spikes by a spike recorder ("sr")."""
+    sc = Scenario(dt=dt)
+    sc.node("n", model, n, params)
+    sc.node("mm", "multimeter", 1, {"record_from": list(record), "interval": interval or dt})
+    sc.node("sr", "spike_recorder")
+    sc.connect("mm", "n")
+    sc.connect("n", "sr")
+    return sc
+
+
 def _pick(created: dict, ref):
     if isinstance(ref, tuple):
         label, sel = ref
