@@ -22,6 +22,7 @@ from .parameters import Parameter, resolve
 from .recording import Recording
 from .result import Result
 from .timebase import TimeBase, ms
+from .units import Param
 
 
 class Simulator:
@@ -190,36 +191,43 @@ class Simulator:
             )
         n = sources.size
         weight = weight_in_target_unit(syn.pop("weight", specs["weight"].default), post_models)
+        delay = specs["delay"].to_nest(syn.pop("delay", specs["delay"].default))
+        steps = per_connection(Param("delay_steps", 1, kind=int), delay_steps(delay, self.tb), n)
         values = {
             name: per_connection(specs[name], syn.pop(name, specs[name].default), n)
             for name in specs
-            if name != "weight"
+            if name not in ("weight", "delay")
         }
         return ConnBatch(
             synapse=syn_model,
             sources=sources,
             targets=targets,
             weight=per_connection(specs["weight"], weight, n),
-            delay_steps=delay_steps(values.pop("delay"), self.tb).astype(np.int32),
+            delay_steps=steps.astype(np.int32),
             receptor=values.pop("receptor_type"),
             extra=values,
         )
 
     def _route_check(self, batch: ConnBatch) -> None:
-        """Ask each target model to route the new connections now, so errors come at connect."""
-        pv = NodeView(self, batch.sources)
-        src_model = {}
-        for pop, _, at in self._groups(pv):
-            src_model.setdefault(pop.model, []).append(at)
+        """Ask each target model to route the new connections now, so errors come at connect:
+        once per (source population, target population), with the receptors and weight signs
+        that occur (routing depends on nothing else)."""
+        if batch.sources.size == 0:
+            return
+        n_pops = len(self._pops)
+        sk = np.searchsorted(self._first, batch.sources, side="right") - 1
         tk = np.searchsorted(self._first, batch.targets, side="right") - 1
-        for m, ats in src_model.items():
-            at = np.concatenate(ats)
-            for k in np.unique(tk[at]):
-                sel = at[tk[at] == k]
-                target = self._pops[k].model
-                if not issubclass(target, Node):
-                    raise ValueError(f"{target.name} cannot be the target of a connection from {m.name}")
-                target.route(m.emits, batch.receptor[sel], batch.weight[sel])
+        pairs = np.unique(sk * n_pops + tk) if n_pops > 1 else np.zeros(1, np.int64)
+        for pair in pairs:
+            source, target = self._pops[pair // n_pops].model, self._pops[pair % n_pops].model
+            if not issubclass(target, Node):
+                raise ValueError(f"{target.name} cannot be the target of a connection from {source.name}")
+            sel = slice(None) if pairs.size == 1 else (sk * n_pops + tk) == pair
+            receptor, weight = batch.receptor[sel], batch.weight[sel]
+            receptors = receptor[:1] if receptor.min() == receptor.max() else np.unique(receptor)
+            signs = np.array([w for w in (1.0, -1.0, 0.0) if np.any(np.sign(weight) == w)])
+            r, w = np.meshgrid(receptors, signs)
+            target.route(source.emits, r.ravel(), w.ravel())
 
     def get_connections(self, source=None, target=None, synapse_model=None) -> ConnectionView:
         """The connections between nodes, as ``nest.GetConnections``: those from ``source`` and to
