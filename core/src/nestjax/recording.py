@@ -52,7 +52,9 @@ class Recording:
                 raise ValueError("a recorder cannot record from another recorder")
             if not issubclass(m, Node) or m.emits != SPIKE or m.per_target:
                 hint = " (it draws per target: record a parrot_neuron it drives)" if m.per_target else ""
-                raise ValueError(f"{m.name} sends no spikes of its own that a spike recorder can record{hint}")
+                raise ValueError(
+                    f"{m.name} sends no spikes of its own that a spike recorder can record{hint}"
+                )
         s, t = (np.asarray(a) for a in rule(pre, post, spec, np.random.default_rng(self.sim.seed)))
         for dev in np.unique(t):
             old = self.sources.get(int(dev), np.zeros(0, np.int64))
@@ -63,7 +65,9 @@ class Recording:
             if not issubclass(m, Recorder):
                 raise ValueError("connect recorders and other nodes in separate calls")
             if m.records == "spikes":
-                raise ValueError(f"{m.name} receives from its sources: connect it as connect(neurons, {m.name})")
+                raise ValueError(
+                    f"{m.name} receives from its sources: connect it as connect(neurons, {m.name})"
+                )
         for m in post_models:
             if not issubclass(m, Node):
                 raise ValueError(f"{m.name} has nothing a multimeter can record")
@@ -128,8 +132,7 @@ class Recording:
     def _recorders(self, records: str) -> list[int]:
         """Every recorder of a kind, connected or not (an unconnected one records nothing)."""
         return [
-            int(g) for p in self.sim._pops
-            if p.is_recorder and p.model.records == records for g in p.gids
+            int(g) for p in self.sim._pops if p.is_recorder and p.model.records == records for g in p.gids
         ]
 
     def result(self, outs, start: int, end: int) -> Result:

@@ -152,7 +152,9 @@ class Simulator:
             self._check_view(v if isinstance(v, NodeView) else self.nodes(v), what)
             for v, what in ((pre, "pre"), (post, "post"))
         )
-        spec = {"rule": conn_spec} if isinstance(conn_spec, str) else dict(conn_spec or {"rule": "all_to_all"})
+        spec = (
+            {"rule": conn_spec} if isinstance(conn_spec, str) else dict(conn_spec or {"rule": "all_to_all"})
+        )
         rule_name = spec.pop("rule", "all_to_all")
         rule = plugins.registry().rule(rule_name)
         pre_models = {p.model for p, _, _ in self._groups(pre)}
@@ -243,7 +245,9 @@ class Simulator:
 
     def _build(self) -> None:
         n_nodes = int(self._first[-1] + self._pops[-1].n - 1)
-        tables = build_tables(self._pops, self._conns, self._rec.spike_recorded(), self._rec.sampled(), n_nodes)
+        tables = build_tables(
+            self._pops, self._conns, self._rec.spike_recorded(), self._rec.sampled(), n_nodes
+        )
         old = getattr(self, "_old_tables", None)
         self._ring.value = _carry_ring(self._ring.value, old, tables, self._pops, self._step)
         self._program = Program(tables, self._pops, self.dt, self.seed)
@@ -290,8 +294,12 @@ class Simulator:
 def _progress_bar(total_ms: float, now_ms: float):
     from tqdm.auto import tqdm
 
-    return tqdm(total=float(total_ms), unit="ms", desc=f"simulate from {float(now_ms):g} ms",
-                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}]")
+    return tqdm(
+        total=float(total_ms),
+        unit="ms",
+        desc=f"simulate from {float(now_ms):g} ms",
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} ms [{elapsed}<{remaining}]",
+    )
 
 
 def _syn_array(rule: str, spec: dict, key: str, value, n_pre: int, n_post: int, conns):
@@ -312,8 +320,10 @@ def _is_per_node(spec, value, n: int) -> bool:
     if spec is None or n < 2 or isinstance(value, (str, dict)):
         return False
     if not spec.numeric:
-        return isinstance(value, (list, tuple)) and len(value) == n and all(
-            isinstance(x, (list, tuple, np.ndarray)) for x in value
+        return (
+            isinstance(value, (list, tuple))
+            and len(value) == n
+            and all(isinstance(x, (list, tuple, np.ndarray)) for x in value)
         )
     raw = value.mantissa if isinstance(value, u.Quantity) else value
     return np.ndim(raw) == 1

@@ -15,8 +15,11 @@ def _per_node(spec: Param, value: Any, n: int, model: str):
     """A converted value broadcast to one entry per node."""
     v = spec.to_nest(value)
     if not spec.numeric:
-        if isinstance(v, (list, tuple)) and len(v) == n and n > 1 and all(
-            isinstance(x, (list, tuple, str)) for x in v
+        if (
+            isinstance(v, (list, tuple))
+            and len(v) == n
+            and n > 1
+            and all(isinstance(x, (list, tuple, str)) for x in v)
         ):
             return list(v)
         return [v] * n
@@ -52,7 +55,9 @@ class Population:
         model.check(self._param_part(table), dt)
         numeric = {k: v for k, v in table.items() if specs[k].numeric}
         self.host = {k: v for k, v in table.items() if not specs[k].numeric}
-        self.param_state = brainstate.ParamState({k: numeric[k] for k in self._names(model.params) if k in numeric})
+        self.param_state = brainstate.ParamState(
+            {k: numeric[k] for k in self._names(model.params) if k in numeric}
+        )
         self.state = brainstate.ShortTermState({k: numeric[k] for k in self._names(self._state_specs())})
 
     @staticmethod
@@ -88,8 +93,12 @@ class Population:
             return np.asarray(self.param_state.value[name])[local]
         if name in self.state.value:
             return np.asarray(self.state.value[name])[local]
-        raise KeyError(name) if name in specs else ValueError(
-            f"{self.model.name} has no parameter {name!r}; valid names: {', '.join(sorted(specs))}"
+        raise (
+            KeyError(name)
+            if name in specs
+            else ValueError(
+                f"{self.model.name} has no parameter {name!r}; valid names: {', '.join(sorted(specs))}"
+            )
         )
 
     def set(self, values: dict[str, Any], local: np.ndarray, dt: float) -> None:
