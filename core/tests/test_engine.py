@@ -132,3 +132,26 @@ def test_progress_bar_counts_simulated_time(capsys):
     sim.simulate(250.0, progress=True)
     err = capsys.readouterr().err
     assert "250.0/250.0 ms" in err and "100%" in err
+
+
+def test_input_in_flight_survives_a_rebuild():
+    """Creating and connecting nodes between calls rebuilds the tables; spikes already on their
+    way (here: a 5 ms delay) still arrive, and the observed neuron is unaffected."""
+
+    def run(grow: bool):
+        sim = nj.Simulator(dt=0.1)
+        sg = sim.create("spike_generator", spike_times=[2.0, 4.0])
+        n = sim.create("iaf_psc_alpha")
+        vm = sim.create("voltmeter", interval=0.1)
+        sim.connect(sg, n, syn_spec={"weight": 500.0, "delay": 5.0})
+        sim.connect(vm, n)
+        first = sim.simulate(5.0).trace(vm, "V_m").to_decimal(u.mV)[:, 0]
+        if grow:
+            extra = sim.create("iaf_psc_alpha", 3, I_e=500.0)
+            sim.connect(extra, extra, syn_spec={"weight": 10.0, "delay": 7.5})
+        second = sim.simulate(10.0).trace(vm, "V_m").to_decimal(u.mV)[:, 0]
+        return np.concatenate([first, second])
+
+    plain, grown = run(False), run(True)
+    assert plain[80:].max() > -69.0  # the spikes sent at 2 and 4 ms arrived at 7 and 9 ms
+    np.testing.assert_array_equal(plain, grown)

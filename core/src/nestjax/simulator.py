@@ -39,6 +39,7 @@ class Simulator:
         self._rec = Recording(self)
         self._step = 0
         self._program: Program | None = None
+        self._old_tables = None  # the tables of the last program, to carry pending input over
         self._ring = brainstate.ShortTermState(jnp.zeros((1, 1)))
 
     # ------------------------------------------------------------------ nodes
@@ -248,8 +249,7 @@ class Simulator:
         tables = build_tables(
             self._pops, self._conns, self._rec.spike_recorded(), self._rec.sampled(), n_nodes
         )
-        old = getattr(self, "_old_tables", None)
-        self._ring.value = _carry_ring(self._ring.value, old, tables, self._pops, self._step)
+        self._ring.value = _carry_ring(self._ring.value, self._old_tables, tables, self._pops, self._step)
         self._program = Program(tables, self._pops, self.dt, self.seed)
         self._rec.started(self._step)
 
