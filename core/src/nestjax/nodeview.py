@@ -34,7 +34,7 @@ import numbers
 
 import numpy as np
 
-from .network.connections import dict_groups, stack_values
+from .network.connections import set_groups, stack_values
 
 _OWN = ("sim", "gids", "_sliced")
 
@@ -232,16 +232,9 @@ class NodeView:
         list of one dict applies to all). Checked as a whole before anything changes."""
         if len(self) == 0:
             return
-        if kwargs and params is not None:
-            raise TypeError("must either provide params or kwargs, but not both.")
-        params = kwargs if params is None else params
-        if isinstance(params, (list, tuple)):
-            for at, cols in dict_groups(params, len(self), "nodes"):
-                self.sim._set(self if at is None else self._new(self.gids[at]), cols)
-            return
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict or a list of dicts, got {type(params).__name__}")
-        self.sim._set(self, {k: stack_values(v) for k, v in params.items()})
+        for at, cols in set_groups(params, kwargs, len(self), "nodes"):
+            view = self if at is None else self._new(self.gids[at])
+            self.sim._set(view, {k: stack_values(v) for k, v in cols.items()})
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name in _OWN:  # (not yet set while copying or unpickling)

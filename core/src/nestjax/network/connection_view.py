@@ -24,8 +24,8 @@ from .connections import (
     delay_in_ms,
     delay_spec,
     delay_steps,
-    dict_groups,
     per_connection,
+    set_groups,
     stack_values,
     weight_in_target_unit,
 )
@@ -201,15 +201,12 @@ class ConnectionView:
         connect. The Simulator rebuilds its tables before the next ``simulate``."""
         if len(self) == 0:
             return
-        if kwargs and params is not None:
-            raise TypeError("must either provide params or kwargs, but not both.")
-        params = kwargs if params is None else params
-        if isinstance(params, (list, tuple)):
-            for at, cols in dict_groups(params, len(self), "connections"):
-                (self if at is None else self[at]).set(cols)
+        groups = set_groups(params, kwargs, len(self), "connections")
+        if len(groups) > 1 or groups[0][0] is not None:
+            for at, cols in groups:
+                self[at].set(cols)
             return
-        if not isinstance(params, dict):
-            raise TypeError(f"params must be a dict or a list of dicts, got {type(params).__name__}")
+        params = groups[0][1]
         fixed = sorted(set(params) & set(FIXED))
         if fixed:
             raise ValueError(f"{', '.join(fixed)} of existing connections cannot be set")

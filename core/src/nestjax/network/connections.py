@@ -61,6 +61,20 @@ def dict_groups(dicts, n: int, what: str):
     return groups
 
 
+def set_groups(params, kwargs: dict, n: int, what: str):
+    """The arguments of a NEST-style ``set(params, **kwargs)`` as groups ``(positions, {name:
+    values})`` (positions None: all elements): a dict or keywords give one group, a list of dicts
+    one group per set of names (:func:`dict_groups`)."""
+    if kwargs and params is not None:
+        raise TypeError("must either provide params or kwargs, but not both.")
+    params = kwargs if params is None else params
+    if isinstance(params, (list, tuple)):
+        return dict_groups(params, n, what)
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict or a list of dicts, got {type(params).__name__}")
+    return [(None, params)]
+
+
 def stack_values(values):
     """A list of per-element quantities (of one dimension) as one quantity array; anything else
     unchanged."""
