@@ -3,10 +3,12 @@ every recorder, and draw random scenario ingredients on NEST's grid."""
 
 from __future__ import annotations
 
+import brainunit as u
 import numpy as np
 import pytest
 
-from nestjax.testing import Scenario, run_both
+import nestjax as nj
+from nestjax.testing import Scenario, fresh_nest, run_both
 
 
 class Both:
@@ -71,3 +73,51 @@ def rnd():
     from types import SimpleNamespace
 
     return SimpleNamespace(grid_times=grid_times, grid=grid, split=split)
+
+
+def current_set_between_calls(model: str, first: dict, steps, tail: float):
+    """A current generator (``first``) driving an iaf_psc_alpha (delay 0.3 ms), with ``set(values)``
+    after each ``simulate(t)`` of ``steps`` and a final ``simulate(tail)``, in NEST and nestjax.
+    Returns (nestjax, NEST), each (sample times, the neuron's V_m, the generator's I)."""
+    traces = []
+    for side in ("nest", "nj"):
+        nest, sim = (fresh_nest(0.1), None) if side == "nest" else (None, nj.Simulator(dt=0.1))
+        create, connect = (nest.Create, nest.Connect) if side == "nest" else (sim.create, sim.connect)
+        g = create(model, 1, first)
+        n = create("iaf_psc_alpha", 1, {"tau_m": 4.0})
+        mm = create("multimeter", 1, {"record_from": ["V_m"], "interval": 0.1})
+        mi = create("multimeter", 1, {"record_from": ["I"], "interval": 0.1})
+        connect(g, n, syn_spec={"delay": 0.3})
+        connect(mm, n)
+        connect(mi, g)
+        if side == "nest":
+            for values, t in steps:
+                nest.Simulate(t)
+                g.set(values)
+            nest.Simulate(tail)
+            nest.Simulate(1.0)  # NEST hands over the last slice's samples only with a next call
+            total = sum(t for _, t in steps) + tail
+            ev, ei = mm.get("events"), mi.get("events")
+            keep = ev["times"] <= total + 1e-9
+            traces.append((ev["times"][keep], ev["V_m"][keep], ei["I"][ei["times"] <= total + 1e-9]))
+        else:
+            res = []
+            for values, t in steps:
+                res.append(sim.simulate(t))
+                g.set(values)
+            res.append(sim.simulate(tail))
+            traces.append(
+                (
+                    np.concatenate([r.times(mm).to_decimal(u.ms) for r in res]),
+                    np.concatenate([r.trace(mm, "V_m").to_decimal(u.mV)[:, 0] for r in res]),
+                    np.concatenate([r.trace(mi, "I").to_decimal(u.pA)[:, 0] for r in res]),
+                )
+            )
+    theirs, ours = traces
+    return ours, theirs
+
+
+@pytest.fixture
+def set_between_calls():
+    """:func:`current_set_between_calls`."""
+    return current_set_between_calls

@@ -1,7 +1,6 @@
 """Parity of dc_generator with live NEST: its recordable I and the iaf_psc_alpha targets it
 drives (category A, 1e-9 in NEST units)."""
 
-import brainunit as u
 import numpy as np
 import pytest
 
@@ -86,51 +85,14 @@ def test_design_timing_of_the_first_effect(both, start, first):
     assert ours["mi"]["times"][ours["mi"]["I"][:, 0] != 0][0] == pytest.approx(max(start, 0.1))
 
 
-def test_amplitude_and_window_set_between_calls(parity):
-    nest, sim = fresh_nest(0.1), nj.Simulator(dt=0.1)
+def test_amplitude_and_window_set_between_calls(parity, set_between_calls):
     steps = [
         ({"amplitude": 300.0}, 3.0),
         ({"amplitude": -100.0}, 2.5),
         ({"start": 7.0, "stop": 9.0}, 4.5),
         ({"origin": 2.0}, 3.0),
     ]
-    traces = []
-    for side in ("nest", "nj"):
-        create = nest.Create if side == "nest" else sim.create
-        dc = create(MODEL, 1, {"amplitude": 50.0})
-        n = create("iaf_psc_alpha", 1, {"tau_m": 4.0})
-        mm = create("multimeter", 1, {"record_from": ["V_m"], "interval": 0.1})
-        mi = create("multimeter", 1, {"record_from": ["I"], "interval": 0.1})
-        if side == "nest":
-            nest.Connect(dc, n, syn_spec={"delay": 0.3})
-            nest.Connect(mm, n)
-            nest.Connect(mi, dc)
-            for values, t in steps:
-                nest.Simulate(t)
-                dc.set(values)
-            nest.Simulate(1.0)
-            nest.Simulate(1.0)  # NEST hands over the last slice's samples only with a next call
-            total = sum(t for _, t in steps) + 1.0
-            ev, ei = mm.get("events"), mi.get("events")
-            keep = ev["times"] <= total + 1e-9
-            traces.append((ev["times"][keep], ev["V_m"][keep], ei["I"][ei["times"] <= total + 1e-9]))
-        else:
-            sim.connect(dc, n, syn_spec={"delay": 0.3})
-            sim.connect(mm, n)
-            sim.connect(mi, dc)
-            res = []
-            for values, t in steps:
-                res.append(sim.simulate(t))
-                dc.set(values)
-            res.append(sim.simulate(1.0))
-            traces.append(
-                (
-                    np.concatenate([r.times(mm).to_decimal(u.ms) for r in res]),
-                    np.concatenate([r.trace(mm, "V_m").to_decimal(u.mV)[:, 0] for r in res]),
-                    np.concatenate([r.trace(mi, "I").to_decimal(u.pA)[:, 0] for r in res]),
-                )
-            )
-    theirs, ours = traces
+    ours, theirs = set_between_calls(MODEL, {"amplitude": 50.0}, steps, 1.0)
     np.testing.assert_array_equal(ours[0], theirs[0])
     parity.samples(
         MODEL,

@@ -1,7 +1,6 @@
 """Parity of step_current_generator with live NEST: its recordable I and the iaf_psc_alpha targets
 it drives (category A, 1e-9 in NEST units)."""
 
-import brainunit as u
 import numpy as np
 import pytest
 
@@ -81,52 +80,15 @@ def test_offgrid_times_are_rounded_to_the_end_of_their_step(both, rnd, dt):
     assert np.unique(ours["mi"]["I"]).size > 5
 
 
-def test_amplitude_times_set_between_calls(parity):
+def test_amplitude_times_set_between_calls(parity, set_between_calls):
     """Changes at or before now are skipped; the amplitude keeps its last value until the next."""
-    nest, sim = fresh_nest(0.1), nj.Simulator(dt=0.1)
     first = {"amplitude_times": [1.0, 2.0, 6.0], "amplitude_values": [100.0, 200.0, 300.0]}
     steps = [
         ({"amplitude_times": [1.5, 3.0, 4.5, 5.0], "amplitude_values": [-50.0, 40.0, 60.0, 70.0]}, 3.0),
         ({"start": 4.0, "stop": 4.6}, 1.5),
         ({"origin": 1.0, "stop": 6.0}, 2.0),
     ]
-    traces = []
-    for side in ("nest", "nj"):
-        create = nest.Create if side == "nest" else sim.create
-        g = create(MODEL, 1, first)
-        n = create("iaf_psc_alpha", 1, {"tau_m": 4.0})
-        mm = create("multimeter", 1, {"record_from": ["V_m"], "interval": 0.1})
-        mi = create("multimeter", 1, {"record_from": ["I"], "interval": 0.1})
-        if side == "nest":
-            nest.Connect(g, n, syn_spec={"delay": 0.3})
-            nest.Connect(mm, n)
-            nest.Connect(mi, g)
-            for values, t in steps:
-                nest.Simulate(t)
-                g.set(values)
-            nest.Simulate(3.0)
-            nest.Simulate(1.0)  # NEST hands over the last slice's samples only with a next call
-            total = sum(t for _, t in steps) + 3.0
-            ev, ei = mm.get("events"), mi.get("events")
-            keep = ev["times"] <= total + 1e-9
-            traces.append((ev["times"][keep], ev["V_m"][keep], ei["I"][ei["times"] <= total + 1e-9]))
-        else:
-            sim.connect(g, n, syn_spec={"delay": 0.3})
-            sim.connect(mm, n)
-            sim.connect(mi, g)
-            res = []
-            for values, t in steps:
-                res.append(sim.simulate(t))
-                g.set(values)
-            res.append(sim.simulate(3.0))
-            traces.append(
-                (
-                    np.concatenate([r.times(mm).to_decimal(u.ms) for r in res]),
-                    np.concatenate([r.trace(mm, "V_m").to_decimal(u.mV)[:, 0] for r in res]),
-                    np.concatenate([r.trace(mi, "I").to_decimal(u.pA)[:, 0] for r in res]),
-                )
-            )
-    theirs, ours = traces
+    ours, theirs = set_between_calls(MODEL, first, steps, 3.0)
     np.testing.assert_array_equal(ours[0], theirs[0])
     scenario = "amplitude times, window and origin set between calls"
     parity.samples(MODEL, "V_m of iaf_psc_alpha targets", ours[1], theirs[1], "A", scenario)
