@@ -316,3 +316,12 @@ def test_rkf45_step_api():
         jnp.ones((2, 1)), jnp.full((2,), 0.1)
     )
     assert y.shape == (2, 1) and h.shape == (2,)
+
+
+def test_initial_h_is_the_resolution():
+    """h <= 0 (a model's initial state) starts from the resolution, as NEST's init_buffers does."""
+    tau = jnp.array([0.5, 3.0])
+    f = lambda y, h: R.rkf45_integrate(decay, 0.1, y, h, tau, R.control_y(1e-3, 0.0))  # noqa: E731
+    a, b = f(jnp.ones((2, 1)), jnp.zeros(2)), f(jnp.ones((2, 1)), jnp.full(2, 0.1))
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])

@@ -134,7 +134,9 @@ def rkf45_integrate(f: Callable, t_end, y, h, params, control: Control, max_iter
     """Advance every neuron from t = 0 to ``t_end`` as NEST's ``while (t < t_end)
     gsl_odeiv_evolve_apply(...)`` loop does. Returns (y_new, h_new, Stats).
 
-    ``y``: (n, dim); ``h``: (n,) or scalar, the internal step carried from the previous call;
+    ``y``: (n, dim); ``h``: (n,) or scalar, the internal step carried from the previous call,
+    where h <= 0 (a model's initial state) starts at ``t_end`` as NEST's ``init_buffers`` sets
+    ``IntegrationStep_`` to the resolution;
     ``t_end``: scalar or (n,); ``f(t, y, params) -> dy/dt`` with t of shape (n,). ``control``
     fields are scalars or (n,). ``max_iterations`` only guards against a hang (GSL has no such
     limit); neurons unfinished by then stop where they are.
@@ -144,6 +146,7 @@ def rkf45_integrate(f: Callable, t_end, y, h, params, control: Control, max_iter
     dtype = y.dtype
     t_end = jnp.broadcast_to(jnp.asarray(t_end, dtype), (n,))
     h = jnp.broadcast_to(jnp.asarray(h, dtype), (n,))
+    h = jnp.where(h > 0, h, t_end)
     zeros_i = jnp.zeros((n,), jnp.int32)
 
     def cond(state):
