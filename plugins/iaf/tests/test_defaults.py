@@ -5,7 +5,7 @@ import pytest
 
 import nestjax as nj
 
-MODELS = ["iaf_psc_alpha", "iaf_psc_delta", "iaf_psc_exp"]
+MODELS = sorted(name for name, _, _, dist in nj.models() if dist == "nestjax-iaf")
 
 SKIP = {
     # ArchivingNode / StructuralPlasticityNode: spike history, calcium, synaptic elements
