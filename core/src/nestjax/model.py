@@ -101,6 +101,11 @@ class Node(Model):
     reads_weight: ClassVar[bool] = True
     """False for targets that see only an event's multiplicity, whatever its weight (NEST's
     parrot_neuron): a :attr:`weighted` source's events reach them by multiplicity alone."""
+    offset_receptors: ClassVar[frozenset[int]] = frozenset()
+    """Receptor ports on which a spike's weight is multiplied by the event's offset, for NEST models
+    that read the SpikeEvent offset as data (iaf_tum_2000 port 1, iaf_bw_2001 NMDA): the source sends
+    its value as the offset of its spikes (``update`` returns ``(multiplicity, offset)``). Sources
+    whose offsets are zero (grid models) deliver nothing there, as in NEST."""
     per_target: ClassVar[bool] = False
     """True where NEST draws an independent event for each target (e.g. poisson_generator):
     ``update`` then returns a per-node value that :meth:`draw` turns into one multiplicity per

@@ -32,8 +32,8 @@ def deliver_spikes(
     The first ``capacity`` (a multiple of :data:`BATCH`) events of the slice are found at once and
     delivered a batch at a time; a slice with more events delivers the rest ``capacity`` at a time,
     so every event arrives. With ``out_kind`` (a :class:`~nestjax.network.tables.WeightedTable`'s),
-    each out-entry carries the multiplicity or the positive or negative weighted part
-    (``weighted``: steps x nodes x 2)."""
+    each out-entry carries the multiplicity or one of the weighted parts (``weighted``: steps x
+    nodes x :data:`~nestjax.network.tables.PARTS`)."""
     slots, n = ring.shape[0], emitted.shape[1]
     flat = jnp.where(src_row[None, :] >= 0, emitted, 0.0).reshape(-1)
     fired = flat > 0
@@ -46,7 +46,7 @@ def deliver_spikes(
         if out_kind is None:
             value = mult[:, None]
         else:
-            parts = jnp.where(valid[:, None], weighted.reshape(-1, 2)[idx], 0.0)
+            parts = jnp.where(valid[:, None], weighted.reshape(-1, weighted.shape[-1])[idx], 0.0)
             value = jnp.take_along_axis(jnp.concatenate([mult[:, None], parts], axis=1), out_kind[r], axis=1)
         return ring.at[slot, out_row[r]].add(out_scale[r] * value)
 

@@ -18,7 +18,7 @@ import numpy as np
 from jax import lax
 
 from ..model import StepContext, WeightedSpikes
-from ..network.tables import Tables
+from ..network.tables import PARTS, Tables
 from .delivery import BATCH, deliver_dense, deliver_spikes
 
 CHUNK_STEPS = 1000
@@ -65,7 +65,9 @@ class Program:
             "out_row": t.out_row,
             "out_delay": t.out_delay,
             "out_scale": t.out_scale,
-            "weighted": None if t.weighted is None else dataclasses.asdict(t.weighted),
+            "weighted": None if t.weighted is None else {
+                k: v for k, v in dataclasses.asdict(t.weighted).items() if k != "pops"
+            },
             "dense": [
                 {
                     "source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid,
@@ -93,7 +95,7 @@ class Program:
         gids = [jnp.arange(p.first, p.first + p.n) for p in self.node_pops]
         pos = {p.index: i for i, p in enumerate(self.node_pops)}
         sample_cols = sum(s.local.size for s in t.sampled)
-        weighted = t.weighted is not None
+        weighted = () if t.weighted is None else t.weighted.pops
         n_w = 0 if t.weighted is None else t.weighted.nodes.size
 
         def step(state, k_buf):
@@ -118,9 +120,10 @@ class Program:
                 new_state.append(s)
                 emitted.append(jnp.zeros(p.n) if out is None else jnp.asarray(out, float))
                 offsets.append(jnp.zeros(p.n) if off is None else off)
-                if weighted and m.weighted:  # the parts of weighted sources, for deliver_spikes
-                    mult = emitted[-1]
-                    parts.append(jnp.stack(w if w is not None else (mult, 0.0 * mult), axis=-1).astype(float))
+                if p.index in weighted:  # the parts of weighted-table sources, for deliver_spikes
+                    pos_neg = w if w is not None else (emitted[-1], 0.0 * emitted[-1])
+                    part = (*pos_neg, *(x * offsets[-1] for x in pos_neg))
+                    parts.append(jnp.stack(part, axis=-1).astype(float))
                 j += 1
             cols = [
                 self.node_pops[pos[s.pop]].model.recordable(
@@ -129,11 +132,11 @@ class Program:
                 for s, loc in zip(t.sampled, arrays["sampled"])
             ]
             samples = jnp.concatenate(cols) if cols else jnp.zeros(0)
-            W = jnp.concatenate(parts) if parts else jnp.zeros((0, 2))
+            W = jnp.concatenate(parts) if parts else jnp.zeros((0, PARTS))
             return new_state, (jnp.concatenate(emitted), jnp.concatenate(offsets), samples, W)
 
         def skip(state, k_buf):
-            return state, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, 2)))
+            return state, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, PARTS)))
 
         def guarded(state, k_buf):
             return lax.cond(k_buf[0] < k_end, step, skip, state, k_buf)

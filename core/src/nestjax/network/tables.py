@@ -8,8 +8,11 @@ that draw per target are delivered densely, every step.
 Sources of ``weighted`` models (``WeightedSpikes``) have an out-table of their own (``weighted``),
 so that neither their doubled entries nor their fan-out widen the rows of all other sources: a
 connection to a target that reads weights has two entries there, one for the positive and one for
-the negative part of the weighted events, routed with the weight w and with -w; ``kind`` says
-which value each entry carries: 0 the multiplicity, 1 the positive, 2 the negative part.
+the negative part of the weighted events, routed with the weight w and with -w. Connections into a
+port that reads the events' offsets (``Node.offset_receptors``) are in that table too, whatever
+their source, and carry the offset-weighted parts. ``kind`` says which value each entry carries:
+0 the multiplicity, 1 the positive, 2 the negative part, 3 and 4 the same parts times the offset
+(:data:`PARTS` per source node and step, without the multiplicity).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..model import CURRENT, SPIKE
+
+PARTS = 4  # positive, negative, positive x offset, negative x offset
 
 
 @dataclass
@@ -35,9 +40,11 @@ class DenseGroup:
 
 @dataclass
 class WeightedTable:
-    """The out-table of the sources of weighted models; ``nodes`` are their node indices and
+    """The out-table of the sources of weighted models and of connections into offset-reading
+    ports; ``pops`` are the source populations (indices) in it, ``nodes`` their node indices, and
     ``src_row`` is indexed by position in ``nodes``."""
 
+    pops: tuple[int, ...]
     nodes: np.ndarray
     src_row: np.ndarray
     out_row: np.ndarray
@@ -134,12 +141,15 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         scale = np.empty(n, np.float64)
         row_neg, scale_neg = rowv.copy(), scale.copy()
         reads = np.zeros(n, bool)
+        reads_offset = np.zeros(n, bool)
         for k in np.unique(tk):
             for m in np.unique(smid[tk == k]):
                 sel = (tk == k) & (smid == m)
                 tp, sm = pops[k], models[m]
                 first_row = pop_rows[k] + tl[sel]
                 rowv[sel], scale[sel] = _routed(tp, sm.emits, c.receptor[sel], c.weight[sel], first_row, rows)
+                if sm.emits == SPIKE and tp.model.offset_receptors:
+                    reads_offset[sel] = np.isin(c.receptor[sel], list(tp.model.offset_receptors))
                 if sm.weighted and tp.model.reads_weight:
                     reads[sel] = True
                     row_neg[sel], scale_neg[sel] = _routed(
@@ -149,13 +159,17 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
             sel, sm = smid == m, models[m]
             part = (c.sources[sel] - 1, rowv[sel], c.delay_steps[sel], scale[sel], uid[sel])
             if sm.emits == SPIKE and not sm.per_target and not sm.weighted:
-                spike_parts.append((*part, np.zeros(sel.sum(), np.int64)))
+                plain = ~reads_offset[sel]
+                spike_parts.append(tuple(a[plain] for a in part) + (np.zeros(plain.sum(), np.int64),))
+                if not plain.all():
+                    weighted_parts.append((*(a[~plain] for a in part), np.full((~plain).sum(), 3)))
             elif sm.emits == SPIKE and not sm.per_target:
-                weighted_parts.append((*part, np.where(reads[sel], 1, 0)))
+                off = 2 * reads_offset[sel]  # kinds 1, 2 become 3, 4 on offset-reading ports
+                weighted_parts.append((*part, np.where(reads[sel], 1 + off, 0)))
                 if reads[sel].any():
                     r = sel & reads
                     negative = (c.sources[r] - 1, row_neg[r], c.delay_steps[r], scale_neg[r], uid[r])
-                    weighted_parts.append((*negative, np.full(r.sum(), 2)))
+                    weighted_parts.append((*negative, 2 + 2 * reads_offset[r]))
             elif sm.emits in (SPIKE, CURRENT):
                 dense_parts.setdefault(sm, []).append(part)
 
@@ -167,11 +181,15 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
     src_row, out_row, out_delay, out_scale, _ = _out_table(spike_parts, n_nodes, rows)
     weighted = None
     if weighted_parts:
-        nodes = np.concatenate([p.gids - 1 for p in pops if p.is_node and p.model.weighted])
+        has = np.unique(np.concatenate([p[0] for p in weighted_parts]))
+        wpops = tuple(
+            p.index for p in pops if p.is_node and (p.model.weighted or np.isin(p.gids - 1, has).any())
+        )
+        nodes = np.concatenate([p.gids - 1 for p in pops if p.index in wpops])
         col = np.zeros(n_nodes, np.int64)
         col[nodes] = np.arange(nodes.size)
         local = [(col[p[0]], *p[1:]) for p in weighted_parts]
-        weighted = WeightedTable(nodes, *_out_table(local, nodes.size, rows))
+        weighted = WeightedTable(wpops, nodes, *_out_table(local, nodes.size, rows))
     dense = [
         DenseGroup(model, *(np.concatenate(x) for x in zip(*parts)))
         for model, parts in dense_parts.items()
