@@ -1,0 +1,99 @@
+"""What NEST's conductance-based integrate-and-fire models (``models/iaf_cond_*.cpp``) share.
+
+Each of them advances its GSL state vector over one resolution step with rkf45 under
+``gsl_odeiv_control_y_new(1e-3, 0.0)`` in the loop ``while (t < step) gsl_odeiv_evolve_apply(...)``,
+keeping ``IntegrationStep_`` from step to step (:data:`INTEGRATION_STEP`, 0 until the first step,
+where the kernel starts from the resolution as NEST's ``init_buffers_`` does). While the neuron is
+refractory the right-hand side sees V_m clamped to V_reset and dV_m/dt = 0, otherwise V_m bounded
+above by V_th (:func:`membrane_v`). After integration a refractory neuron counts down with V_m held
+at V_reset, a free one at or above V_th spikes (:func:`advance`). Spikes arrive on receptor 0, by
+the weight's sign: excitatory for w > 0, inhibitory (conductance increment -w) otherwise; currents
+on receptor 0 reach the next step's right-hand side (:class:`ConductanceNeuron`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from nestjax.integrate.rkf45 import control_y, rkf45_integrate
+from nestjax.model import CURRENT, SPIKE, BadProperty, Node
+from nestjax.timebase import TimeBase, steps_ceil
+from nestjax.units import Param
+
+CONTROL = control_y(1e-3, 0.0)
+INTEGRATION_STEP = Param("IntegrationStep", 0.0, u.ms, hidden=True)
+"""NEST's ``B_.IntegrationStep_``: the step size GSL proposes for the next evolve_apply."""
+REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
+I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
+T_REF_REMAINING = Param("t_ref_remaining", 0.0, u.ms, hidden=True)
+"""The recordable ``t_ref_remaining``: resolution x refractory steps left, as NEST's ``get_r_``."""
+
+
+def resolution_ms(dt: float) -> float:
+    """NEST's ``Time::get_resolution().get_ms()`` (tics x ms per tic), the integration interval."""
+    return float(TimeBase(dt).ms_of(1))
+
+
+def membrane_v(v, refractory, p):
+    """The V_m the right-hand side uses: V_reset while refractory, else min(V_m, V_th)."""
+    return jnp.where(refractory, p["V_reset"], jnp.minimum(v, p["V_th"]))
+
+
+def advance(dynamics, y, p, s, x, ctx, counts):
+    """Integration over one resolution step, then refractoriness and threshold.
+
+    ``y`` (n, dim) holds the GSL state vectors (V_m first); ``dynamics(t, y, (p, I_stim,
+    refractory))`` is the model's right-hand side, ``counts`` its ``RefractoryCounts``. Returns
+    (y after integration, spike, the new V_m, I_stim, refractory_steps and IntegrationStep)."""
+    r = s[REFRACTORY_STEPS.name]
+    refractory = r > 0
+    args = (p, s[I_STIM.name], refractory)
+    y, h, _ = rkf45_integrate(dynamics, resolution_ms(ctx.dt), y, s[INTEGRATION_STEP.name], args, CONTROL)
+    spike = ~refractory & (y[:, 0] >= p["V_th"])
+    state = {
+        "V_m": jnp.where(refractory | spike, p["V_reset"], y[:, 0]),
+        I_STIM.name: x["current"],
+        REFRACTORY_STEPS.name: jnp.where(refractory, r - 1, jnp.where(spike, counts, r)),
+        INTEGRATION_STEP.name: h,
+    }
+    return y, spike, state
+
+
+class ConductanceNeuron(Node):
+    """Receptors, channels and NEST's common parameter checks; ``time_constants`` names the
+    parameters NEST requires to be strictly positive."""
+
+    channels = ("ex", "in", "current")
+    weight_unit = u.nS
+    time_constants: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def check(cls, p, dt):
+        if np.any(p["V_reset"] >= p["V_th"]):
+            raise BadProperty("Reset potential must be smaller than threshold.")
+        if np.any(p["C_m"] <= 0):
+            raise BadProperty("Capacitance must be strictly positive.")
+        if np.any(p["t_ref"] < 0):
+            raise BadProperty("Refractory time cannot be negative.")
+        if any(np.any(p[k] <= 0) for k in cls.time_constants):
+            raise BadProperty(
+                f"All time constants must be strictly positive ({', '.join(cls.time_constants)})."
+            )
+
+    @classmethod
+    def route(cls, event, receptor, weight):
+        cls.check_receptors(receptor, [0])
+        if event == SPIKE:
+            return np.where(weight > 0, 0, 1), weight
+        if event == CURRENT:
+            return np.full(weight.shape, 2), weight
+        return super().route(event, receptor, weight)
+
+    @staticmethod
+    def refractory_counts(p, dt):
+        """NEST's ``RefractoryCounts``: ``Time(Time::ms(t_ref)).get_steps()``."""
+        return steps_ceil(p["t_ref"], dt).astype(jnp.int64)
