@@ -1,0 +1,66 @@
+"""``ignore_and_fire``: fires at a fixed ``rate`` from a given ``phase``, ignoring all input.
+
+Follows NEST ``models/ignore_and_fire.{h,cpp}``: the firing period is ``Time(ms(1000 / rate))``
+in steps and the steps to the first spike ``Time(ms(1000 phase / rate))``, both rounded up to
+whole steps; a step whose counter is zero fires and restarts it at period - 1, any other step
+counts down. NEST recomputes the counter whenever the node's status is set; nestjax does so when
+``phase`` or ``rate`` changes (the values the counter was computed from are kept in the state).
+Spikes and currents are accepted on receptor 0 and ignored. Parity category D.
+"""
+
+from __future__ import annotations
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from nestjax.model import CURRENT, SPIKE, BadProperty, Node
+from nestjax.timebase import steps_ceil
+from nestjax.units import Param
+
+
+class ignore_and_fire(Node):
+    name = "ignore_and_fire"
+    params = (
+        Param("phase", 1.0),
+        Param("rate", 10.0, u.Hz),
+    )
+    state = (
+        Param("phase_steps", 0, kind=int, hidden=True),
+        # phase and rate the counter was last computed from (NaN: not yet)
+        Param("counted_phase", np.nan, hidden=True),
+        Param("counted_rate", np.nan, hidden=True),
+    )
+
+    @classmethod
+    def check(cls, p, dt):
+        if np.any(p["phase"] <= 0.0) or np.any(p["phase"] > 1.0):
+            raise BadProperty("Phase must be > 0 and <= 1.")
+        if np.any(p["rate"] <= 0.0):
+            raise BadProperty("Firing rate must be > 0.")
+
+    @classmethod
+    def route(cls, event, receptor, weight):
+        if event in (SPIKE, CURRENT):
+            cls.check_receptors(receptor, [0])
+            return np.full(np.shape(weight), -1), weight
+        return super().route(event, receptor, weight)
+
+    @staticmethod
+    def prepare(p, dt):
+        return {
+            "period_steps": steps_ceil(1.0 / p["rate"] * 1000.0, dt).astype(jnp.int64),
+            "initial_steps": steps_ceil(p["phase"] / p["rate"] * 1000.0, dt).astype(jnp.int64),
+        }
+
+    @staticmethod
+    def update(p, c, s, x, ctx):
+        fresh = (s["counted_phase"] != p["phase"]) | (s["counted_rate"] != p["rate"])
+        steps = jnp.where(fresh, c["initial_steps"], s["phase_steps"])
+        spike = steps == 0
+        state = {
+            "phase_steps": jnp.where(spike, c["period_steps"] - 1, steps - 1),
+            "counted_phase": p["phase"],
+            "counted_rate": p["rate"],
+        }
+        return state, spike.astype(jnp.float64)
