@@ -11,7 +11,8 @@ def _network(dt=0.1, seed=7):
     sim = nj.Simulator(dt=dt, seed=seed)
     rng = np.random.default_rng(3)
     pop = sim.create("iaf_psc_alpha", 20, I_e=rng.uniform(300, 500, 20), tau_syn_ex=rng.uniform(0.5, 3, 20))
-    sim.connect(pop[:10], pop[10:], syn_spec={"weight": rng.uniform(-300, 600, (10, 10)), "delay": rng.uniform(0.1, 3, (10, 10))})
+    syn = {"weight": rng.uniform(-300, 600, (10, 10)), "delay": rng.uniform(0.1, 3, (10, 10))}
+    sim.connect(pop[:10], pop[10:], syn_spec=syn)
     sim.connect(pop[10:], pop[:10], "one_to_one", {"weight": 250.0, "delay": 1.7})
     vm = sim.create("voltmeter", interval=0.1)
     sr = sim.create("spike_recorder")

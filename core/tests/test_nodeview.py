@@ -253,3 +253,15 @@ def test_pandas_output_as_nest(both):
     assert one.index.tolist() == [1] and one["V_m"].tolist() == [-70.0]
     everything = x[:2].get(output="pandas")
     assert {"V_m", "C_m", "tau_m"} <= set(everything.columns) and everything.index.tolist() == [1, 2]
+
+
+def test_set_list_of_dicts_naming_different_list_valued_parameters(nest):
+    """Each dict applies to its own node, list-valued parameters included, as NEST's set."""
+    dicts = [{"spike_times": [1.0, 2.0]}, {"start": 5.0}, {"spike_times": [3.0]}]
+    theirs = nest.Create("spike_generator", 3)
+    theirs.set(dicts)
+    sim = nj.Simulator(dt=0.1)
+    ours = sim.create("spike_generator", 3)
+    ours.set(dicts)
+    assert [list(t) for t in theirs.get("spike_times")] == ours.get("spike_times")
+    assert list(theirs.get("start")) == list(ours.get("start").to_decimal(u.ms))

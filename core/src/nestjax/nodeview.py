@@ -206,7 +206,8 @@ class NodeView:
         """Parameter or state values, as ``NodeCollection.get``: one name gives one value per
         node (a scalar for one node), several names or a list of names give a dict, no names
         every parameter. Values with a unit come as quantities in NEST's unit.
-        ``output="pandas"``: a DataFrame of numbers in NEST's units indexed by node id."""
+        ``output="pandas"``: a DataFrame of numbers in NEST's units indexed by node id (for a
+        recorder's ``"events"``: one row per event, NEST's keys as columns)."""
         if output not in (None, "", "pandas"):
             raise ValueError(f"output must be None or 'pandas', got {output!r}")
         if len(self) == 0:
@@ -218,6 +219,10 @@ class NodeView:
         result = self.sim._get(self, flat)
         if as_dict and len(flat) == 1:
             result = {flat[0]: result}
+        if output == "pandas" and names == ("events",) and len(self) == 1:  # a row per event
+            from .result import events_frame
+
+            return events_frame(result)
         if output != "pandas":
             return result
         import pandas as pd
@@ -281,6 +286,8 @@ def _numbers(v, n: int):
 
     if isinstance(v, u.Quantity):
         v = np.asarray(v.mantissa)
+    if isinstance(v, list):  # vector parameters: one array per node
+        v = [np.asarray(x.mantissa) if isinstance(x, u.Quantity) else x for x in v]
     if n == 1:
         return [v]
     return list(v) if isinstance(v, (list, tuple)) else np.asarray(v)

@@ -32,13 +32,37 @@ class Param:
     kind: type = float
     hidden: bool = False
     """Internal state that NEST keeps but does not show in GetStatus."""
+    vector: bool | str = False
+    """Receptor-indexed values (NEST's ``std::vector<double>`` parameters, e.g. ``tau_syn`` of the
+    ``*_multisynapse`` models): True for a list per node of its own length (``default`` a tuple);
+    the name of such a parameter for state with one entry per entry of it (``default`` is the value
+    of new entries; NEST resizes these vectors in ``pre_run_hook``, keeping the values of the
+    entries that remain). A population keeps them as an (n, R) array, R the longest list; padding
+    entries hold :attr:`pad` and are masked wherever values are checked or shown."""
+    counts: str | None = None
+    """Read-only: per node, the number of entries of the vector parameter of that name (NEST's
+    ``n_synapses``, ``n_receptors``)."""
+    readonly: bool = False
+    """Shown by ``get`` but not set by users (NEST's status-only entries, e.g. ``has_connections``)."""
 
     @property
     def numeric(self) -> bool:
         return self.kind in (float, int, bool)
 
+    @property
+    def pad(self) -> float:
+        """The value of the padding entries of a vector: the default's first entry (a valid value,
+        so that propagators over padding stay finite) or, for vector state, the default."""
+        if self.vector is True:
+            return float(self.default[0]) if len(self.default) else 0.0
+        return self.default
+
     def to_nest(self, value: Any) -> Any:
-        """``value`` in NEST's unit for this parameter (NumPy for numeric parameters)."""
+        """``value`` in NEST's unit for this parameter (NumPy for numeric parameters). For a
+        vector: one 1-d array for all nodes, or a list of 1-d arrays, one per node (from a list of
+        lists or a 2-d array)."""
+        if self.vector:
+            return self._vector(value)
         if not self.numeric:
             if isinstance(value, u.Quantity):
                 return [float(x) for x in np.atleast_1d(self._strip(value))]
@@ -55,6 +79,25 @@ class Param:
                 raise ValueError(f"{self.name} expects an integer, got {value!r}")
             return arr.astype(np.int64)
         return arr.astype(np.float64)
+
+    def _vector(self, value: Any):
+        if isinstance(value, u.Quantity):
+            value = np.asarray(self._strip(value))
+        elif isinstance(value, (list, tuple)):
+            value = [np.asarray(self._strip(x)) if isinstance(x, u.Quantity) else x for x in value]
+            if any(np.ndim(x) > 0 for x in value):  # one list per node
+                rows = [self._vector(x) for x in value]
+                if any(isinstance(r, list) for r in rows):
+                    raise TypeError(f"{self.name} expects a list of values, or one list per node")
+                return rows
+        arr = np.asarray(value)
+        if arr.ndim == 0 or arr.ndim > 2 or not (arr.size == 0 or np.issubdtype(arr.dtype, np.number)):
+            raise TypeError(
+                f"{self.name} expects a list of values (one per receptor port), or one list per node, "
+                f"got {value!r}"
+            )
+        arr = arr.astype(np.float64)
+        return list(arr) if arr.ndim == 2 else arr
 
     def _strip(self, q: u.Quantity):
         want = u.get_dim(self.unit) if self.unit is not None else u.get_dim(1.0)

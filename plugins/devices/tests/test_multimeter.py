@@ -1,5 +1,6 @@
 """Parity of multimeter with live NEST: identical sample times and targets (category D), values of
-the recorded iaf models within category A."""
+the recorded iaf models within category A; ``get("events")`` over calls as NEST's (its order, the
+last update slice handed over with the next call), ``time_in_steps``, windows set between calls."""
 
 import numpy as np
 import pytest
@@ -30,7 +31,7 @@ def _network(sc, rng, rnd, dt, T):
 
 
 @pytest.mark.parametrize("dt,seed", [(0.1, 61), (0.05, 62), (0.01, 63)])
-def test_interval_offset_windows_and_several_targets(both, rnd, dt, seed):
+def test_interval_offset_windows_and_several_targets(both, parity, rnd, dt, seed):
     rng = np.random.default_rng(seed)
     T = 30.0
     sc = Scenario(dt=dt)
@@ -56,8 +57,28 @@ def test_interval_offset_windows_and_several_targets(both, rnd, dt, seed):
         for j in order:  # targets of two models, connected in a random order
             sc.connect(f"mm{i}", ("a", slice(j, j + 1)) if j < 3 else ("e", slice(j - 3, j - 2)))
     sc.simulate = rnd.split(rng, dt, T, 3)
-    ours, _ = both(MODEL, sc, f"6 multimeters {meters}, dt={dt}, calls {sc.simulate}", CATS)
+    sc.stored = True
+    what = f"6 multimeters {meters}, dt={dt}, calls {sc.simulate}"
+    ours, theirs = both(MODEL, sc, what, CATS)
     assert ours["mm0"]["times"].size == round(T / dt)
+    for label, _ in sc.recorders():
+        _same_stored(
+            parity, ours["stored"][label], theirs["stored"][label], f"get('events') {what} [{label}]"
+        )
+
+
+def _same_stored(parity, ours, theirs, what):
+    """get('events') as NEST's: the same keys, senders and times in the same order, values within
+    category A."""
+    if theirs["senders"].size == 0:
+        assert ours["senders"].size == 0, what
+        return
+    assert sorted(ours) == sorted(theirs), what
+    for k, v in theirs.items():
+        if k in ("senders", "times", "offsets"):
+            np.testing.assert_array_equal(ours[k], v, err_msg=f"{what}: {k}")
+        else:
+            parity.samples(MODEL, CATS[k][1], ours[k], v, *CATS[k][:1], what)
 
 
 def test_offset_of_one_step_skips_the_first_sample():
@@ -90,3 +111,44 @@ def test_bad_properties_as_nest(params):
     with pytest.raises(ValueError) as ours:
         nj.Simulator(dt=0.1).create(MODEL, 1, params)
     assert str(ours.value).rstrip(".") in str(theirs.value)
+
+
+def _steps_and_windows_set_between_calls(side, dt):
+    """Multimeters with time_in_steps, windows set between calls (NEST selects the samples of an
+    update slice with the window of the moment it hands them over); get('events') after each call."""
+    kernel = fresh_nest(dt) if side == "nest" else nj.Simulator(dt=dt)
+    create, connect = (kernel.Create, kernel.Connect) if side == "nest" else (kernel.create, kernel.connect)
+    n = create("iaf_psc_alpha", 3)
+    n.set([{"I_e": 420.0}, {"I_e": 300.0, "tau_m": 6.0}, {"I_e": 500.0, "t_ref": 1.0}])
+    e = create("iaf_psc_exp", 1, {"I_e": 450.0})
+    mm = create(MODEL, 2)
+    mm[0].set(record_from=["V_m", "I_syn_ex"], interval=0.3, time_in_steps=True, stop=9.0)
+    mm[1].set(record_from=["V_m"], interval=0.5, offset=0.2, start=1.0)
+    sg = create("spike_generator", 1, {"spike_times": [0.5, 2.2, 3.3, 7.1, 9.9, 14.2]})
+    connect(sg, n + e, syn_spec={"weight": 200.0, "delay": 0.7})
+    connect(n[0], e, syn_spec={"weight": 300.0, "delay": 1.3})
+    connect(mm[0], e)
+    connect(mm[0], n[::2])
+    connect(mm[1], n)
+    seen = []
+    for t, values in [(4.1, {"stop": 20.0}), (5.6, [{"n_events": 0}, {"origin": 2.0}]), (12.3, None)]:
+        (kernel.Simulate if side == "nest" else kernel.simulate)(t)
+        for dev in mm:
+            seen.append({k: np.asarray(getattr(v, "mantissa", v)) for k, v in dev.get("events").items()})
+            seen[-1]["n_events"] = dev.get("n_events")
+        if values is not None:
+            mm.set(values)
+    return seen
+
+
+def test_time_in_steps_and_windows_set_between_calls(parity):
+    dt = 0.1
+    theirs, ours = (
+        _steps_and_windows_set_between_calls("nest", dt),
+        _steps_and_windows_set_between_calls("nj", dt),
+    )
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        assert a.pop("n_events") == b.pop("n_events"), i
+        _same_stored(parity, a, b, f"time_in_steps, windows set between calls, call {i // 2}, mm{i % 2}")
+    assert theirs[-2]["times"].dtype.kind == "i" and theirs[-2]["times"].size > 50
+    assert theirs[-1]["times"].size > 20

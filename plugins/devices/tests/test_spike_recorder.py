@@ -1,4 +1,5 @@
-"""Parity of spike_recorder with live NEST (category D: identical events)."""
+"""Parity of spike_recorder with live NEST (category D: identical events): each call's events, and
+``get("events")``/``n_events`` over calls in NEST's order, with windows set between calls."""
 
 import numpy as np
 import pytest
@@ -44,8 +45,12 @@ def test_windows_and_origins(both, rnd, dt, seed):
         if i % 2:
             sc.connect("sg", f"sr{i}")
     sc.simulate = rnd.split(rng, dt, T, 3)
-    ours, _ = both(MODEL, sc, f"windows {recs}, dt={dt}, calls {sc.simulate}")
+    sc.stored = True
+    ours, theirs = both(MODEL, sc, f"windows {recs}, dt={dt}, calls {sc.simulate}")
     assert ours["sr0"]["times"].size > 30
+    for label, _ in sc.recorders():  # get("events") after the calls: NEST's dict, in NEST's order
+        for k in ("senders", "times"):
+            np.testing.assert_array_equal(ours["stored"][label][k], theirs["stored"][label][k], err_msg=label)
 
 
 def test_time_in_steps(parity):
@@ -97,3 +102,44 @@ def test_bad_properties_as_nest():
         with pytest.raises(ValueError) as ours:
             nj.Simulator(dt=0.1).create(MODEL, 1, params)
         assert str(ours.value) in str(theirs.value)
+
+
+def _windows_set_between_calls(side, dt):
+    """Spike recorders whose window changes between calls; events and n_events after each call."""
+    kernel = fresh_nest(dt) if side == "nest" else nj.Simulator(dt=dt)
+    create, connect = (kernel.Create, kernel.Connect) if side == "nest" else (kernel.create, kernel.connect)
+    n = create("iaf_psc_alpha", 4)
+    n.set([{"I_e": 380.0 + 40.0 * i, "t_ref": 0.5 + i} for i in range(4)])
+    sr = create(MODEL, 2)
+    sr[1].set(time_in_steps=True, start=4.0)
+    connect(n, sr[0])
+    connect(n[1:], sr[1])
+    seen = []
+    for t, values in [
+        (13.3, {"stop": 20.0}),
+        (9.0, [{"origin": 5.0, "n_events": 0}, {"start": 15.0}]),
+        (17.7, {"start": 2.0, "stop": 70.0}),
+        (20.0, None),
+    ]:
+        (kernel.Simulate if side == "nest" else kernel.simulate)(t)
+        for dev in sr:
+            ev = dev.get("events")
+            seen.append({k: np.asarray(getattr(v, "mantissa", v)) for k, v in ev.items()})
+            seen[-1]["n_events"] = dev.get("n_events")
+        if values is not None:
+            sr.set(values)
+    return seen
+
+
+def test_windows_set_between_calls_and_events_kept_over_calls(parity):
+    theirs, ours = _windows_set_between_calls("nest", 0.1), _windows_set_between_calls("nj", 0.1)
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        assert a["n_events"] == b["n_events"], i
+        if b["senders"].size:
+            assert sorted(a) == sorted(b), i
+            for k in b:
+                np.testing.assert_array_equal(a[k], b[k], err_msg=f"{i}: {k}")
+        else:
+            assert a["senders"].size == 0, i
+    assert theirs[-2]["times"].size > 3 and theirs[-1]["times"].size > 3
+    parity.events(MODEL, ours[-2], theirs[-2], "windows set between calls, get('events')", category="D")

@@ -29,6 +29,8 @@ def _numeric(v):
 @pytest.mark.parametrize("model", MODELS)
 def test_tables_match_nest_defaults(nest, model):
     theirs = nest.GetDefaults(model)
+    sub = {c: d for c, d in theirs.items() if isinstance(d, dict) and c != "receptor_types"}
+    theirs.update({f"{c}.{k}": v for c, d in sub.items() for k, v in d.items()})  # as "soma.C_m"
     cls = nj.registry().model(model)
     ours = {q.name: q for q in (*cls.params, *cls.state) if not q.hidden}
     nest_keys = {k for k, v in theirs.items() if k not in SKIP and _numeric(v)}
@@ -37,5 +39,9 @@ def test_tables_match_nest_defaults(nest, model):
     for k in nest_keys:
         assert ours[k].default == theirs[k], (k, ours[k].default, theirs[k])
         assert (ours[k].kind is bool) == isinstance(theirs[k], bool), k
+    vectors = {k for k, v in theirs.items() if k not in SKIP and isinstance(v, np.ndarray)}  # e.g. tau_syn
+    assert vectors <= {k for k, q in ours.items() if q.vector is True}, sorted(vectors)
+    for k in vectors:
+        np.testing.assert_array_equal(np.asarray(ours[k].default, float), theirs[k], err_msg=k)
     assert set(ours) <= set(theirs), f"not in NEST: {sorted(set(ours) - set(theirs))}"
     assert set(cls.recordables) == set(theirs["recordables"])

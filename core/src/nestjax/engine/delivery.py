@@ -70,14 +70,21 @@ def deliver_spikes(
     return ring
 
 
-def deliver_dense(ring, emitted, steps, model, g, syn_key):
-    """Add the events of one dense group ``g`` (arrays of :class:`DenseGroup`) for every step."""
+def deliver_dense(ring, emitted, steps, model, g, syn_key, state=None):
+    """Add the events of one dense group ``g`` (arrays of :class:`DenseGroup`) for every step;
+    ``state`` is the group's per-connection state (``Node.target_state``) or None. Returns the
+    ring and the new state."""
     slots = ring.shape[0]
     if model.per_target:  # one draw call for the slice; a key per (seed, group, step)
         group_key = jax.random.fold_in(syn_key, g["uid"][0])
         keys = jax.vmap(lambda k: jax.random.fold_in(group_key, k))(steps)
-        values = model.draw(emitted[:, g["unique"]], g["lane"], keys)
+        value = emitted[:, g["unique"]]  # (steps, sources) or, with draw_width, (steps, sources, width)
+        if state is None:
+            values = model.draw(value, g["lane"], keys)
+        else:
+            values, state = model.draw(value, g["lane"], keys, state)
     else:
         values = emitted[:, g["source"]]
     slot = (steps[:, None] + g["delay"][None, :]) % slots
-    return ring.at[slot, jnp.broadcast_to(g["row"], slot.shape)].add(values * g["scale"][None, :])
+    ring = ring.at[slot, jnp.broadcast_to(g["row"], slot.shape)].add(values * g["scale"][None, :])
+    return ring, state

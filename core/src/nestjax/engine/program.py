@@ -39,10 +39,19 @@ class ChunkOutput:
 class Program:
     """The step loop of one network structure, compiled once and reused by ``simulate`` calls."""
 
-    def __init__(self, tables: Tables, pops, dt: float, seed: int):
+    def __init__(
+        self, tables: Tables, pops, dt: float, seed: int, previous: Tables | None = None, nest_slice: int = 0
+    ):
+        """``nest_slice``: NEST's min_delay in steps (connections to recorders included), the update
+        slices that models following NEST's slices see as ``StepContext.min_delay``; 0: the
+        engine's own (``tables.min_delay``)."""
         self.t, self.dt, self.seed = tables, dt, seed
+        self.nest_slice = nest_slice or tables.min_delay
         self.pops = pops
         self.node_pops = [p for p in pops if p.is_node]
+        self.wide, self.n_cols = _wide_columns(pops, tables.n_nodes)
+        for g in tables.dense:
+            g.state = _target_state(g, pops, dt, previous)
         n_cols = sum(s.local.size for s in tables.sampled)
         D = tables.min_delay
         target = max(D, min(CHUNK_STEPS, SAMPLE_BYTES // max(1, 8 * n_cols)))
@@ -71,13 +80,30 @@ class Program:
             "dense": [
                 {
                     "source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid,
-                    "unique": np.unique(g.source), "lane": np.unique(g.source, return_inverse=True)[1],
+                    "unique": self._columns(g), "lane": np.unique(g.source, return_inverse=True)[1],
                 }
                 for g in t.dense
             ],
             "recorded": np.nonzero(t.spike_recorded)[0],
             "sampled": [s.local for s in t.sampled],
         }
+
+    def _columns(self, g) -> np.ndarray:
+        """The columns of the step output that a dense group's draw reads: per distinct source its
+        node index, and for a ``draw_width`` above 1 a row of its columns (node index, then the
+        extra columns after the nodes' in :meth:`_chunk`'s step output)."""
+        unique = np.unique(g.source)
+        width = g.model.draw_width if g.model.per_target else 1
+        if width == 1:
+            return unique
+        cols = np.empty((unique.size, width), np.int64)
+        cols[:, 0] = unique
+        for p in self.pops:
+            if p.index in self.wide:
+                at = (unique >= p.first - 1) & (unique < p.first - 1 + p.n)
+                local = unique[at] - (p.first - 1)
+                cols[at, 1:] = self.wide[p.index] + local[:, None] * (width - 1) + np.arange(width - 1)
+        return cols
 
     def _compile(self) -> None:
         self._fn = jax.jit(self._chunk)
@@ -86,7 +112,7 @@ class Program:
         self.spike_cap = int(max(needed, 2 * self.spike_cap))
         self._compile()
 
-    def _chunk(self, arrays, params, state, ring, step0, k_end):
+    def _chunk(self, arrays, params, state, ring, step0, k_end, target):
         self.traces += 1
         t, dt, D, N = self.t, self.dt, self.t.min_delay, self.t.n_nodes
         consts = [p.model.prepare(params[i], dt) for i, p in enumerate(self.node_pops)]
@@ -101,22 +127,29 @@ class Program:
         def step(state, k_buf):
             k, buf = k_buf
             key = jax.random.fold_in(node_base, k)
-            new_state, emitted, offsets, parts = [], [], [], []
+            new_state, emitted, offsets, parts, extra = [], [], [], [], []
             j = 0
             for p in self.pops:
                 if not p.is_node:
                     emitted.append(jnp.zeros(p.n))
                     offsets.append(jnp.zeros(p.n))
                     continue
-                m, r0, nch = p.model, t.pop_rows[p.index], len(p.model.channels)
+                m, r0, chans = p.model, t.pop_rows[p.index], t.channels[p.index]
+                nch = len(chans)
                 x = buf[r0 : r0 + nch * p.n].reshape(nch, p.n)
-                ctx = StepContext(step=k, dt=dt, key=jax.random.fold_in(key, p.first), gids=gids[j])
-                s, out = m.update(params[j], consts[j], state[j], dict(zip(m.channels, x)), ctx)
+                ctx = StepContext(
+                    step=k, dt=dt, key=jax.random.fold_in(key, p.first), gids=gids[j],
+                    min_delay=self.nest_slice,
+                )
+                s, out = m.update(params[j], consts[j], state[j], dict(zip(chans, x)), ctx)
                 w = None
                 if isinstance(out, WeightedSpikes):
                     out, off, w = out.multiplicity, out.offset, (out.positive, out.negative)
                 else:
                     out, off = out if isinstance(out, tuple) else (out, None)
+                if p.index in self.wide:  # a per-target model's values beyond the first: extra columns
+                    extra.append(out[:, 1:].reshape(-1).astype(float))
+                    out = out[:, 0]
                 new_state.append(s)
                 emitted.append(jnp.zeros(p.n) if out is None else jnp.asarray(out, float))
                 offsets.append(jnp.zeros(p.n) if off is None else off)
@@ -133,10 +166,11 @@ class Program:
             ]
             samples = jnp.concatenate(cols) if cols else jnp.zeros(0)
             W = jnp.concatenate(parts) if parts else jnp.zeros((0, PARTS))
-            return new_state, (jnp.concatenate(emitted), jnp.concatenate(offsets), samples, W)
+            return new_state, (jnp.concatenate(emitted + extra), jnp.concatenate(offsets), samples, W)
 
         def skip(state, k_buf):
-            return state, (jnp.zeros(N), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, PARTS)))
+            zero = (jnp.zeros(self.n_cols), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, PARTS)))
+            return state, zero
 
         def guarded(state, k_buf):
             return lax.cond(k_buf[0] < k_end, step, skip, state, k_buf)
@@ -145,14 +179,14 @@ class Program:
         rec_slice = max(1, min(D * int(t.spike_recorded.sum()), cap))
 
         def one_slice(carry, j):
-            state, ring, rec = carry
+            state, ring, rec, target = carry
             ks = step0 + j * D + jnp.arange(D)
             slots = ks % t.slots  # this slice's input, read and cleared (for the steps that run)
             X = ring[slots]
             ring = ring.at[slots].set(jnp.where((ks < k_end)[:, None], 0.0, X))
             state, (E, O, S, W) = lax.scan(guarded, state, (ks, X))
             ring = deliver_spikes(
-                ring, E, ks, arrays["src_row"], arrays["out_row"], arrays["out_delay"],
+                ring, E[:, :N], ks, arrays["src_row"], arrays["out_row"], arrays["out_delay"],
                 arrays["out_scale"], self.deliver_cap,
             )
             if weighted:
@@ -161,11 +195,12 @@ class Program:
                     ring, E[:, w["nodes"]], ks, w["src_row"], w["out_row"], w["out_delay"], w["out_scale"],
                     self.weighted_cap, w["kind"], W,
                 )
-            for g, ga in zip(t.dense, arrays["dense"]):
-                ring = deliver_dense(ring, E, ks, g.model, ga, syn_base)
+            target = list(target)
+            for i, (g, ga) in enumerate(zip(t.dense, arrays["dense"])):
+                ring, target[i] = deliver_dense(ring, E, ks, g.model, ga, syn_base, target[i])
             if arrays["recorded"].size:
                 rec = record_spikes(rec, E, O, ks, arrays["recorded"], rec_slice)
-            return (state, ring, rec), S
+            return (state, ring, rec, target), S
 
         rec0 = (
             jnp.zeros(cap + rec_slice, jnp.int64),
@@ -174,19 +209,24 @@ class Program:
             jnp.zeros(cap + rec_slice),
             jnp.zeros((), jnp.int64),
         )
-        (state, ring, rec), S = lax.scan(one_slice, (state, ring, rec0), jnp.arange(self.slices))
-        return state, ring, rec, S.reshape(self.chunk_steps, sample_cols)
+        (state, ring, rec, target), S = lax.scan(
+            one_slice, (state, ring, rec0, target), jnp.arange(self.slices)
+        )
+        return state, ring, rec, S.reshape(self.chunk_steps, sample_cols), target
 
     def run_chunk(self, params, state, ring, step0: int, k_end: int):
         """One chunk from ``step0``; steps ``>= k_end`` are skipped. Grows buffers on overflow."""
+        target = [g.state for g in self.t.dense]  # per-connection state of per-target draws
         while True:
-            new_state, new_ring, rec, S = self._fn(
-                self.arrays, params, state, ring, jnp.int64(step0), jnp.int64(k_end)
+            new_state, new_ring, rec, S, new_target = self._fn(
+                self.arrays, params, state, ring, jnp.int64(step0), jnp.int64(k_end), target
             )
             count = int(rec[4])
             if count <= self.spike_cap:
                 break
             self.grow_spike_capacity(count)
+        for g, s in zip(self.t.dense, new_target):
+            g.state = s
         gid, stp, off, mult = (np.asarray(a)[:count] for a in rec[:4])  # no per-count slice compile
         return new_state, new_ring, ChunkOutput(gid, stp, off, mult, np.asarray(S))
 
@@ -194,6 +234,61 @@ class Program:
 def _capacity(events: int, most: int = 32 * BATCH) -> int:
     """Events a slice finds at once: all it can have, up to ``most``, in whole batches."""
     return BATCH * max(1, -(-min(events, most) // BATCH))
+
+
+def _wide_columns(pops, n_nodes: int):
+    """Where a step's output keeps the values beyond the first of per-target models with a
+    ``draw_width`` above 1: {population index: its first column} after the nodes' columns (node i
+    of the population has the next ``draw_width - 1``), and the output's width."""
+    wide, col = {}, n_nodes
+    for p in pops:
+        if p.is_node and p.model.per_target and p.model.draw_width > 1:
+            wide[p.index] = col
+            col += p.n * (p.model.draw_width - 1)
+    return wide, col
+
+
+def _source_params(pops, model, source: np.ndarray) -> dict:
+    """The numeric parameters (one value per node) of each connection's source, ``source`` the
+    node indices (gid - 1), all of populations of ``model``."""
+    mine = [p for p in pops if p.model is model]
+    first = np.array([p.first - 1 for p in mine])
+    start = np.cumsum([0] + [p.n for p in mine])[:-1]
+    k = np.searchsorted(first, source, side="right") - 1
+    at = start[k] + source - first[k]
+    values = [{n: np.asarray(v) for n, v in p.param_state.value.items()} for p in mine]
+    names = [n for n, v in values[0].items() if v.ndim == 1]
+    return {n: np.concatenate([v[n] for v in values])[at] for n in names}
+
+
+def _target_state(g, pops, dt: float, previous) -> dict | None:
+    """The per-connection state of dense group ``g`` (None where its model keeps none): new
+    connections as the model initialises them from their sources' parameters, connections in the
+    ``previous`` tables (matched by uid) as they were there; axes that differ in length are
+    padded with zeros to the longer."""
+    if not g.model.per_target:
+        return None
+    init = g.model.target_state(_source_params(pops, g.model, g.source), dt)
+    if init is None:
+        return None
+    init = {k: np.asarray(v) for k, v in init.items()}
+    old = [o for o in (previous.dense if previous is not None else ()) if o.model is g.model]
+    if old and old[0].state is not None:
+        before = old[0]
+        at = np.searchsorted(before.uid, g.uid).clip(max=before.uid.size - 1)
+        kept = before.uid[at] == g.uid
+        for name, a in init.items():
+            b = np.asarray(before.state[name])
+            shape = (a.shape[0], *np.maximum(a.shape[1:], b.shape[1:]).astype(int))
+            a, was = _pad(a, shape), _pad(b, (b.shape[0], *shape[1:]))
+            a[kept] = was[at[kept]]
+            init[name] = a
+    return {k: jnp.asarray(v) for k, v in init.items()}
+
+
+def _pad(a: np.ndarray, shape) -> np.ndarray:
+    """``a`` padded with zeros at the end of each axis to ``shape``."""
+    return np.pad(a, [(0, s - n) for s, n in zip(shape, a.shape)])
 
 
 def record_spikes(rec, E, O, ks, recorded, size: int):

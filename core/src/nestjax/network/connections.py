@@ -50,15 +50,27 @@ def dict_groups(dicts, n: int, what: str):
         raise ValueError(f"got {len(dicts)} dicts for {n} {what}")
     if not all(isinstance(d, dict) for d in dicts):
         raise TypeError("params must be a dict or a list of dicts")
+    dicts = [_flat(d) for d in dicts]
     keys = [tuple(sorted(d)) for d in dicts]
     kinds = sorted(set(keys))
     which = np.array([kinds.index(k) for k in keys])
     groups = []
     for i, names in enumerate(kinds):
         at = np.nonzero(which == i)[0]
-        cols = {k: stack_values([dicts[j][k] for j in at]) for k in names}
+        cols = {  # a group of one element takes its dict's values as they are
+            k: dicts[at[0]][k] if at.size == 1 else stack_values([dicts[j][k] for j in at]) for k in names
+        }
         groups.append((None if len(kinds) == 1 else at, cols))
     return groups
+
+
+def _flat(d: dict) -> dict:
+    """One element's dict with NEST's sub-dictionaries as flat names (``{"soma": {"C_m": 1}}`` as
+    ``{"soma.C_m": 1}``), so that elements naming different entries of one form their own groups."""
+    out = {}
+    for k, v in d.items():
+        out.update({f"{k}.{sub}": x for sub, x in v.items()} if isinstance(v, dict) else {k: v})
+    return out
 
 
 def set_groups(params, kwargs: dict, n: int, what: str):
@@ -76,9 +88,11 @@ def set_groups(params, kwargs: dict, n: int, what: str):
 
 
 def stack_values(values):
-    """A list of per-element quantities (of one dimension) as one quantity array; anything else
-    unchanged."""
+    """A list of per-element quantities (of one dimension) as one quantity array; anything else,
+    and per-element vectors of different lengths, unchanged."""
     if isinstance(values, (list, tuple)) and any(isinstance(v, u.Quantity) for v in values):
+        if len({np.shape(v) for v in values}) > 1:
+            return list(values)
         unit = next(v.unit for v in values if isinstance(v, u.Quantity))
         return u.Quantity(np.array([u.Quantity(v).to_decimal(unit) for v in values], dtype=float), unit=unit)
     return values

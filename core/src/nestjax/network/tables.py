@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import CURRENT, SPIKE
+from ..model import CURRENT, SPIKE, port_channels
 
 PARTS = 4  # positive, negative, positive x offset, negative x offset
 
@@ -36,6 +36,9 @@ class DenseGroup:
     delay: np.ndarray
     scale: np.ndarray
     uid: np.ndarray  # a stable id per connection, keying its random draws
+    state: dict | None = None
+    """Per-connection state of a model with ``target_state``, as the program left it after its last
+    chunk (the program keeps it here; a rebuild carries it over by ``uid``)."""
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Tables:
     dense: list[DenseGroup] = field(default_factory=list)
     spike_recorded: np.ndarray | None = None
     sampled: list[Sampled] = field(default_factory=list)
+    channels: dict[int, tuple[str, ...]] = field(default_factory=dict)  # input channels per population
 
     @property
     def dump_row(self) -> int:
@@ -94,7 +98,7 @@ def _routed(tp, event, receptor, weight, first_row, rows):
 def _out_table(parts, n_src: int, rows: int):
     """A padded out-table: per source (0 .. n_src-1) a row of (ring row, delay, scale, kind)."""
     src_row = np.full(n_src, -1, np.int32)
-    if not parts:
+    if not any(p[0].size for p in parts):  # none, or only empty parts
         one = np.ones((1, 1), np.int32)
         return src_row, np.full((1, 1), rows - 1, np.int32), one, np.zeros((1, 1)), 0 * one
     src, r, d, s, _, kind = (np.concatenate(x) for x in zip(*parts, strict=True))
@@ -113,13 +117,38 @@ def _out_table(parts, n_src: int, rows: int):
     return src_row, out_row, out_delay, out_scale, out_kind
 
 
+def _connection_ports(pops, conns) -> list[np.ndarray]:
+    """Each connection's port among those into a ``connection_ports`` receptor of its target, in
+    the order they were made (-1 for other connections), per batch; fills those populations' port
+    weights (``Population.set_ports``)."""
+    first = np.array([p.first for p in pops])
+    pop_of = [np.searchsorted(first, c.targets, side="right") - 1 for c in conns]
+    ports = [np.full(c.targets.size, -1, np.int64) for c in conns]
+    for k, p in enumerate(pops):
+        for receptor, name in p.model.connection_ports.items() if p.is_node else ():
+            at = [(pk == k) & (c.receptor == receptor) for pk, c in zip(pop_of, conns)]
+            none = [np.zeros(0, np.int64)]
+            local = np.concatenate(none + [c.targets[a] - p.first for c, a in zip(conns, at)])
+            weight = np.concatenate(none + [c.weight[a] for c, a in zip(conns, at)]).astype(float)
+            order = np.argsort(local, kind="stable")
+            counts = np.bincount(local, minlength=p.n)
+            rank = np.empty(local.size, np.int64)
+            rank[order] = np.arange(local.size) - np.repeat(np.cumsum(counts) - counts, counts)
+            p.set_ports(name, np.split(weight[order], np.cumsum(counts)[:-1]))
+            ends = np.cumsum([a.sum() for a in at])
+            for port, a, end in zip(ports, at, ends):
+                port[a] = rank[end - a.sum() : end]
+    return ports
+
+
 def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
     """Turn populations and connection batches into the engine's flat arrays."""
-    pop_rows, row = {}, 0
+    ports = _connection_ports(pops, conns)
+    pop_rows, channels, row = {}, {}, 0
     for p in pops:
         if p.is_node:
-            pop_rows[p.index] = row
-            row += len(p.model.channels) * p.n
+            pop_rows[p.index], channels[p.index] = row, p.channels
+            row += len(channels[p.index]) * p.n
     rows = row + 1
     first = np.array([p.first for p in pops])
 
@@ -130,7 +159,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
     models = list(dict.fromkeys(p.model for p in pops))
     pop_model = np.array([models.index(p.model) for p in pops])
     spike_parts, weighted_parts, dense_parts, uid0 = [], [], {}, 0
-    for c in conns:
+    for c, port in zip(conns, ports):
         n = c.sources.size
         uid = np.arange(uid0, uid0 + n)
         uid0 += n
@@ -155,6 +184,12 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
                     row_neg[sel], scale_neg[sel] = _routed(
                         tp, sm.emits, c.receptor[sel], -c.weight[sel], first_row, rows
                     )
+                own = port[sel] >= 0  # a port of its own: the multiplicity, on that port's channel
+                if own.any():
+                    ch = channels[k].index(port_channels(1)[0]) + port[sel]
+                    rowv[sel] = np.where(own, first_row + ch * tp.n, rowv[sel])
+                    scale[sel] = np.where(own, 1.0, scale[sel])
+                    reads[sel] &= ~own
         for m in np.unique(smid):
             sel, sm = smid == m, models[m]
             part = (c.sources[sel] - 1, rowv[sel], c.delay_steps[sel], scale[sel], uid[sel])
@@ -211,4 +246,5 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         dense=dense,
         spike_recorded=rec,
         sampled=sampled,
+        channels=channels,
     )

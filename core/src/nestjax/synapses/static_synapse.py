@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from ..model import Synapse
 from ..units import Param
 
@@ -11,3 +13,7 @@ class static_synapse(Synapse):
 
     name = "static_synapse"
     params = (Param("weight", 1.0), Param("delay", 1.0), Param("receptor_type", 0, kind=int))
+    weight_recorder: ClassVar[int | None] = None
+    """NEST's common synapse property: the node id of the weight_recorder that records every spike
+    passing a synapse of this model (none here; a model made by ``Simulator.copy_model`` may name
+    one)."""

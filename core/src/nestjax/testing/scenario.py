@@ -1,10 +1,13 @@
 """A scenario written once and run in live NEST and in nestjax.
 
 Nodes are given by label (model, n, params with bare numbers in NEST's units; a list of dicts gives
-per-node values), connections between labels or slices of them, and the ``simulate`` calls. Both
-runs return, per recorder label, the events of all calls together, in one layout:
+per-node values), models copied with new defaults (``copy_model``; a ``weight_recorder`` default
+names a node label), connections between labels or slices of them, and the ``simulate`` calls.
+Both runs return, per recorder label, the events of all calls together, in one layout:
 spike recorders ``{"senders", "times"}``; multimeters ``{"times", "senders", <recordable>: array}``
-with one row per sample time and one column per target, as ``Result.trace`` gives.
+with one row per sample time and one column per target, as ``Result.trace`` gives; weight recorders
+NEST's events dict (times in ms). With ``stored=True`` they also return, under ``"stored"``, each
+recorder's events dict as ``get("events")`` shows it after the last call (plain arrays).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ class Scenario:
     nodes: list[tuple[str, str, int, Any]] = field(default_factory=list)
     connections: list[tuple[Any, Any, Any, Any]] = field(default_factory=list)
     simulate: list[float] = field(default_factory=lambda: [100.0])
+    models: list[tuple[str, str, dict]] = field(default_factory=list)
+    stored: bool = False
 
     def node(self, label: str, model: str, n: int = 1, params=None) -> Scenario:
         self.nodes.append((label, model, n, params))
@@ -33,9 +38,21 @@ class Scenario:
         self.connections.append((pre, post, conn_spec, syn_spec))
         return self
 
+    def copy_model(self, old: str, new: str, params: dict | None = None) -> Scenario:
+        """``new`` as ``old`` with other defaults (after the nodes are created, before connecting)."""
+        self.models.append((old, new, dict(params or {})))
+        return self
+
     def recorders(self) -> list[tuple[str, str]]:
-        kinds = {"spike_recorder": "spikes", "multimeter": "samples", "voltmeter": "samples"}
-        return [(label, kinds[m]) for label, m, _, _ in self.nodes if m in kinds]
+        kinds = {
+            "spike_recorder": "spikes",
+            "multimeter": "samples",
+            "voltmeter": "samples",
+            "weight_recorder": "weights",
+        }
+        for old, new, _ in self.models:
+            kinds[new] = kinds.get(old)
+        return [(label, kinds[m]) for label, m, _, _ in self.nodes if kinds.get(m)]
 
 
 def neuron_scenario(model: str, dt: float, params, n: int = 1, record=("V_m",), interval=None) -> Scenario:
@@ -57,14 +74,11 @@ def _pick(created: dict, ref):
     return created[ref]
 
 
-def _per_key(model: str, params) -> dict:
+def _per_key(cls, params) -> dict:
     """A list of per-node dicts as one dict of per-node lists (nestjax's create); a key missing
     from a node's dict takes the model's default, as in NEST."""
     if not isinstance(params, list):
         return dict(params or {})
-    import nestjax as nj
-
-    cls = nj.registry().model(model)
     defaults = {q.name: q.default for q in (*cls.params, *getattr(cls, "state", ()))}
     keys = {k for d in params for k in d}
     return {k: [d.get(k, defaults.get(k)) for d in params] for k in keys}
@@ -72,20 +86,29 @@ def _per_key(model: str, params) -> dict:
 
 def run_nest(sc: Scenario) -> dict:
     nest = fresh_nest(sc.dt)
-    created = {label: nest.Create(model, n, params=params) if params else nest.Create(model, n)
-               for label, model, n, params in sc.nodes}
+    created, copied = {}, set()
+    for label, model, n, params in sc.nodes:
+        _copy_models(nest.CopyModel, sc, created, copied)
+        created[label] = nest.Create(model, n, params=params) if params else nest.Create(model, n)
+    _copy_models(nest.CopyModel, sc, created, copied)
     for pre, post, conn, syn in sc.connections:
         nest.Connect(_pick(created, pre), _pick(created, post), conn, syn)
     total = 0.0
     for t in sc.simulate:
         nest.Simulate(t)
         total += t
-    nest.Simulate(nest.min_delay)  # NEST hands over the last slice's samples only with a next call
     out = {}
+    if sc.stored:
+        out["stored"] = {label: _plain(created[label].get("events")) for label, _ in sc.recorders()}
+    nest.Simulate(nest.min_delay)  # NEST hands over the last slice's samples only with a next call
     for label, kind in sc.recorders():
         ev = created[label].get("events")
         times = np.asarray(ev["times"], float)
         senders = np.asarray(ev["senders"], np.int64)
+        if kind == "weights":
+            t_ms = times * sc.dt if "offsets" in ev else times  # time_in_steps: steps
+            out[label] = {k: np.asarray(v)[t_ms <= total + 1e-9] for k, v in ev.items()}
+            continue
         if kind == "spikes":
             keep = times <= total + 1e-9
             out[label] = {"senders": senders[keep], "times": times[keep]}
@@ -107,13 +130,23 @@ def run_nestjax(sc: Scenario, seed: int = 1) -> dict:
     import nestjax as nj
 
     sim = nj.Simulator(dt=sc.dt, seed=seed)
-    created = {label: sim.create(model, n, _per_key(model, params)) for label, model, n, params in sc.nodes}
+    created, copied = {}, set()
+    for label, model, n, params in sc.nodes:
+        _copy_models(sim.copy_model, sc, created, copied)
+        created[label] = sim.create(model, n, _per_key(sim._model(model), params))
+    _copy_models(sim.copy_model, sc, created, copied)
     for pre, post, conn, syn in sc.connections:
         sim.connect(_pick(created, pre), _pick(created, post), conn, syn)
     results = [sim.simulate(t) for t in sc.simulate]
     out = {}
+    if sc.stored:
+        out["stored"] = {label: _plain(created[label].get("events")) for label, _ in sc.recorders()}
     for label, kind in sc.recorders():
         dev = created[label]
+        if kind == "weights":
+            evs = [_plain(r.events(dev)) for r in results]
+            out[label] = {k: np.concatenate([e[k] for e in evs]) for k in evs[0]}
+            continue
         if kind == "spikes":
             evs = [r.events(dev) for r in results]
             out[label] = {
@@ -132,6 +165,21 @@ def run_nestjax(sc: Scenario, seed: int = 1) -> dict:
             )
         out[label] = rec
     return out
+
+
+def _copy_models(copy, sc: Scenario, created: dict, copied: set) -> None:
+    """Make the scenario's model copies whose weight recorder (a node label) exists, in order."""
+    for old, new, params in sc.models:
+        wr = params.get("weight_recorder")
+        if new in copied or (wr is not None and wr not in created):
+            continue
+        copy(old, new, {**params, **({"weight_recorder": created[wr]} if wr is not None else {})})
+        copied.add(new)
+
+
+def _plain(events: dict) -> dict:
+    """An events dict as plain arrays (times in ms or steps, values in NEST's units)."""
+    return {k: np.asarray(v.mantissa if isinstance(v, u.Quantity) else v) for k, v in events.items()}
 
 
 def run_both(sc: Scenario, seed: int = 1) -> tuple[dict, dict]:

@@ -2,7 +2,10 @@
 ``models/multimeter``, ``nestkernel/recording_device``).
 
 The engine records; these classes hold NEST's parameters and checks. Events and samples are
-kept when their stamp t satisfies origin+start < t <= origin+stop. Parity category D.
+kept when their stamp t satisfies origin+start < t <= origin+stop. With ``time_in_steps`` their
+events give times in steps and ``offsets`` (zero for samples). Where events go (``record_to``:
+``memory``, ``ascii``, ``screen``) is the business of :mod:`nestjax.recording_backends`. Parity
+category D.
 """
 
 from __future__ import annotations
@@ -41,11 +44,6 @@ class multimeter(Recorder):
     @classmethod
     def check(cls, p, dt):
         check_window(p, dt)
-        if np.any(np.asarray(p["time_in_steps"])):
-            raise BadProperty(
-                "time_in_steps=True is not supported for multimeter and voltmeter yet: their results "
-                "give sample times in ms (Result.times)"
-            )
         tb = TimeBase(dt)
         interval, offset = np.asarray(p["interval"]), np.asarray(p["offset"])
         if np.any(interval < dt - 1e-12):

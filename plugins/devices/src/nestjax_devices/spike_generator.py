@@ -135,6 +135,23 @@ class spike_generator(Node):
             stamps[i, : s.size], sums[i, : s.size] = s, v
         return {"stamps": stamps, "sums": sums}
 
+    @classmethod
+    def events_sent(cls, status, start, end, dt):
+        """One event per spike time sent in steps ``start`` .. ``end``-1 (multiplicity 0 too),
+        with its multiplicity and weight factor, in the order of ``spike_times`` (NEST's
+        ``update``)."""
+        rel = spike_stamps(status["spike_times"], True, True, dt)
+        mult = _multiplicities(status["spike_multiplicities"], rel.size).astype(np.int64)
+        w = np.asarray(status["spike_weights"], dtype=float).reshape(-1)
+        w = np.ones(rel.size) if w.size == 0 else w
+        at = rel + int(round(float(status["origin"]) / dt))
+        at = np.where(bool(status["shift_now_spikes"]) & (at == 0), 1, at)  # "now" is time 0
+        window = {q.name: np.asarray(status[q.name], float) for q in WINDOW}
+        t_min, t_max = (int(t) for t in active_steps(window, dt))
+        sent = (at > start) & (at <= end) & (at > t_min) & (at <= t_max)
+        order = np.argsort(at[sent], kind="stable")
+        return at[sent][order], mult[sent][order], w[sent][order]
+
     @staticmethod
     def prepare(p, dt):
         t_min, t_max = active_steps(p, dt)

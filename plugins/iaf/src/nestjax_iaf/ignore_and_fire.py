@@ -3,8 +3,8 @@
 Follows NEST ``models/ignore_and_fire.{h,cpp}``: the firing period is ``Time(ms(1000 / rate))``
 in steps and the steps to the first spike ``Time(ms(1000 phase / rate))``, both rounded up to
 whole steps; a step whose counter is zero fires and restarts it at period - 1, any other step
-counts down. NEST recomputes the counter whenever the node's status is set; nestjax does so when
-``phase`` or ``rate`` changes (the values the counter was computed from are kept in the state).
+counts down. As NEST, the counter is recomputed whenever the node's status is set (a ``set``
+marks it stale, and so does a change of ``phase`` or ``rate``).
 Spikes and currents are accepted on receptor 0 and ignored. Parity category D.
 """
 
@@ -38,6 +38,11 @@ class ignore_and_fire(Node):
             raise BadProperty("Phase must be > 0 and <= 1.")
         if np.any(p["rate"] <= 0.0):
             raise BadProperty("Firing rate must be > 0.")
+
+    @classmethod
+    def on_set(cls, old, new, given, dt):
+        n = len(np.asarray(new["rate"]))
+        return {"counted_phase": np.full(n, np.nan)}
 
     @classmethod
     def route(cls, event, receptor, weight):
