@@ -94,8 +94,14 @@ def test_unknown_model_suggests_close_names():
 
 
 def test_model_not_installed_names_its_distribution():
-    with pytest.raises(nj.UnknownModel, match="pip install nestjax-adex"):
-        nj.Simulator().create("aeif_cond_alpha")
+    """Without its plugin loaded, a model's error names the distribution that provides it."""
+    code = (
+        "import nestjax as nj\n"
+        "try:\n    nj.Simulator().create('aeif_cond_alpha')\nexcept nj.UnknownModel as e:\n    print(e)\n"
+    )
+    env = {**os.environ, "NESTJAX_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "pip install nestjax-adex" in out.stdout
 
 
 def test_autoload_can_be_disabled_by_environment_variable():
