@@ -85,10 +85,11 @@ class Model:
         and after, ``given`` the names given. At ``create``, ``old`` holds the defaults."""
 
     @classmethod
-    def on_set(cls, old: dict, new: dict, given: frozenset[str], dt: float) -> dict[str, Any]:
+    def on_set(cls, old: dict, new: dict, given: frozenset[str], dt: float, now: int) -> dict[str, Any]:
         """Values that change as a side effect of one ``create`` or ``set`` (NEST's ``set_status``,
         e.g. a detector clearing its histograms when its bin width is set), with ``old``, ``new``
-        and ``given`` as in :meth:`check_change`, ``dt`` the resolution: ``{name: one value per
+        and ``given`` as in :meth:`check_change`, ``dt`` the resolution, ``now`` the simulation
+        time in steps (NEST's ``get_time()`` at the call): ``{name: one value per
         node being set}`` for parameters or state. May raise :class:`BadProperty`; nothing has
         changed then."""
         return {}

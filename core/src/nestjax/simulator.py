@@ -68,7 +68,7 @@ class Simulator:
         values = resolve({**(params or {}), **values}, int(n), self._rng, nodes=gids)
         recorder = issubclass(cls, Recorder) and getattr(cls, "backend", True)  # a recording backend's
         status = {k: values.pop(k) for k in STATUS if k in values} if recorder else {}
-        pop = Population(cls, first, int(n), values, self.dt)
+        pop = Population(cls, first, int(n), values, self.dt, self._step)
         if recorder:
             self._rec.created(pop, status, values)
         pop.index = len(self._pops)
@@ -262,7 +262,7 @@ class Simulator:
         backup = [(p, p.snapshot(), p.widths()) for p, _, _ in staged]
         try:
             for pop, local, per in staged:
-                pop.set(per, local, self.dt)
+                pop.set(per, local, self.dt, self._step)
         except Exception:
             for p, snap, _ in backup:
                 p.restore(snap)

@@ -301,3 +301,33 @@ def test_negative_multiplicities_are_refused():
     sim = nj.Simulator(dt=0.1)
     with pytest.raises(BadProperty, match="negative"):
         sim.create(MODEL, 1, {"spike_times": [1.0], "spike_multiplicities": [-1]})
+
+
+@pytest.mark.parametrize("origin", [0.0, 1.5])
+def test_shift_now_spikes_set_after_a_simulate_as_nest(origin):
+    """``shift_now_spikes`` shifts a spike whose stamp is the simulation time of the set ("now"),
+    also after earlier simulate calls; a later set of other parameters keeps that "now"."""
+    first = {"spike_times": [1.0, 2.0], "origin": origin}
+    later = {"spike_times": [2.0, 3.5, 4.0, 4.0, 6.1], "shift_now_spikes": True}  # 2.0 + origin: now
+    got = []
+    for side in ("nj", "nest"):
+        nest = fresh_nest(0.1) if side == "nest" else None
+        sim = nj.Simulator(dt=0.1) if nest is None else None
+        create, connect = (nest.Create, nest.Connect) if nest else (sim.create, sim.connect)
+        run = nest.Simulate if nest else sim.simulate
+        sg, sr = create(MODEL, 1, first), create("spike_recorder")
+        n = create("iaf_psc_alpha", 1)
+        connect(sg, sr)
+        connect(sg, n, syn_spec={"weight": 500.0, "delay": 0.2})
+        results = [run(2.0 + origin)]
+        sg.set(later)
+        results.append(run(3.0))
+        sg.set({"stop": 50.0})
+        results.append(run(5.0))
+        if nest:
+            times = np.asarray(sr.get("events")["times"])
+        else:
+            times = np.concatenate([np.asarray(r.events(sr)["times"].mantissa) for r in results])
+        got.append(np.sort(times))
+    np.testing.assert_array_equal(got[0], got[1])
+    assert np.isclose(got[1], 2.1 + origin).any()  # the spike set at "now", one step later

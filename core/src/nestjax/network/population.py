@@ -86,7 +86,9 @@ class Population:
     parameters that are not numbers (lists, strings) stay on the host.
     """
 
-    def __init__(self, model: type[Model], first: int, n: int, values: dict[str, Any], dt: float):
+    def __init__(
+        self, model: type[Model], first: int, n: int, values: dict[str, Any], dt: float, now: int = 0
+    ):
         self.model, self.first, self.n = model, first, n
         self.index = -1
         specs = self.specs()
@@ -111,7 +113,7 @@ class Population:
             {k: numeric[k] for k in self._names(model.params) if k in numeric}
         )
         self.state = brainstate.ShortTermState({k: numeric[k] for k in self._names(self._state_specs())})
-        self.set(values, np.arange(n), dt)
+        self.set(values, np.arange(n), dt, now)
 
     @staticmethod
     def _names(specs) -> list[str]:
@@ -203,7 +205,7 @@ class Population:
             )
         )
 
-    def set(self, values: dict[str, Any], local: np.ndarray, dt: float) -> None:
+    def set(self, values: dict[str, Any], local: np.ndarray, dt: float, now: int = 0) -> None:
         """Set values for the nodes ``local``; checked as a whole before anything changes."""
         specs = self.specs()
         values = flatten_sub(values, specs)
@@ -241,7 +243,7 @@ class Population:
         self.model.check(self._table(params, host, lengths), dt)
         new = self._table(params, host, lengths, local)
         self.model.check_change(old, new, frozenset(values))
-        for name, v in self.model.on_set(old, new, frozenset(values), dt).items():  # NEST's side effects
+        for name, v in self.model.on_set(old, new, frozenset(values), dt, now).items():  # NEST's side effects
             if name in host:
                 for i, j in enumerate(local):
                     host[name][j] = v[i]

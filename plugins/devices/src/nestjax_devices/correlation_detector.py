@@ -110,7 +110,7 @@ class correlation_detector(Recorder):
         return 1 + 2 * steps(p["tau_max"], dt) // steps(p["delta_tau"], dt)
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
+    def on_set(cls, old, new, given, dt, now):
         out = {}
         delta_tau = default_delta_tau(given, old["delta_tau"], dt, 5)
         if delta_tau is not None:  # a new node: NEST's old values have it too

@@ -70,7 +70,7 @@ class correlomatrix_detector(Recorder):
         }
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
+    def on_set(cls, old, new, given, dt, now):
         out = {}
         delta_tau = default_delta_tau(given, old["delta_tau"], dt, 5)
         if delta_tau is not None:  # a new node

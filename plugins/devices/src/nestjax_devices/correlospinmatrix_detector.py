@@ -70,7 +70,7 @@ class correlospinmatrix_detector(Recorder):
         return {"count_covariance": np.zeros((n, n, size), np.int64), "incoming": decoder}
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
+    def on_set(cls, old, new, given, dt, now):
         out = {}
         delta_tau = default_delta_tau(given, old["delta_tau"], dt, 1)
         if delta_tau is not None:  # a new node

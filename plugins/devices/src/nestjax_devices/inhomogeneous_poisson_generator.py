@@ -89,11 +89,14 @@ class inhomogeneous_poisson_generator(Node):
                 raise BadProperty("Rate times and values have to be the same size.")
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
-        """NEST keeps (and shows) the rate times as their stamps on the grid."""
+    def on_set(cls, old, new, given, dt, now):
+        """NEST refuses rate times that are not after the current time, and keeps (and shows) the
+        others as their stamps on the grid."""
         if "rate_times" not in given:
             return {}
         tb = TimeBase(dt)
+        if any(np.any(np.asarray(t, float) <= tb.ms_of(now)) for t in new["rate_times"]):
+            raise BadProperty("Time points must lie strictly in the future.")
         offgrid = np.broadcast_to(np.asarray(new["allow_offgrid_times"], bool), (len(new["rate_times"]),))
         return {
             "rate_times": [

@@ -4,7 +4,8 @@ A spike time t becomes a stamp on the grid when it is set: ``Time::ms(t)`` if th
 number of steps, else, with ``allow_offgrid_times``, the end of the step in which t lies
 (``Time::ms_stamp``), else an error. A spike with stamp s is sent in the update that ends at
 origin+s, if origin+start < origin+s <= origin+stop; with ``shift_now_spikes`` a spike whose
-stamp falls on the current time is sent one step later. ``spike_multiplicities`` give each spike's
+stamp falls on the simulation time at which it was set ("now", kept as ``set_at``) is sent one
+step later. ``spike_multiplicities`` give each spike's
 multiplicity, ``spike_weights`` a factor on the connection weight (NEST's ``DSSpikeEvent``): a target
 that reads weights sees weight x factor x multiplicity on the channel that sign selects; a parrot
 sees the multiplicity. Parity category D.
@@ -13,8 +14,7 @@ On the host, each generator's spikes are merged per stamp into three sums (multi
 and negative weighted parts); the update looks up the current step with a binary search.
 
 Divergences (precise-time models do not exist yet): ``precise_times=True`` is refused.
-``shift_now_spikes`` takes "now" to be time 0, i.e. it applies as NEST's does to values set before
-the first ``simulate`` (the model sees no simulation time when values are set). Negative
+Negative
 multiplicities are refused (NEST stores them as huge unsigned numbers).
 """
 
@@ -78,7 +78,9 @@ class spike_generator(Node):
         Param("precise_times", False, kind=bool),
         Param("allow_offgrid_times", False, kind=bool),
         Param("shift_now_spikes", False, kind=bool),
+        Param("set_at", 0, kind=int, hidden=True),
     )
+    revalidate = frozenset({"spike_times", "precise_times", "allow_offgrid_times", "shift_now_spikes"})
 
     @classmethod
     def check(cls, p, dt):
@@ -110,6 +112,14 @@ class spike_generator(Node):
                 )
             _multiplicities(p["spike_multiplicities"][i], size)
         check_window(p, dt)
+
+    @classmethod
+    def on_set(cls, old, new, given, dt, now):
+        """NEST checks (and shifts) the spike times against the time of the set that gives them
+        or changes how they are read."""
+        if given & cls.revalidate:
+            return {"set_at": np.full(len(new["spike_times"]), now, np.int64)}
+        return {}
 
     @classmethod
     def host_arrays(cls, host, dt):
@@ -145,7 +155,8 @@ class spike_generator(Node):
         w = np.asarray(status["spike_weights"], dtype=float).reshape(-1)
         w = np.ones(rel.size) if w.size == 0 else w
         at = rel + int(round(float(status["origin"]) / dt))
-        at = np.where(bool(status["shift_now_spikes"]) & (at == 0), 1, at)  # "now" is time 0
+        now = int(status["set_at"])
+        at = np.where(bool(status["shift_now_spikes"]) & (at == now), now + 1, at)
         window = {q.name: np.asarray(status[q.name], float) for q in WINDOW}
         t_min, t_max = (int(t) for t in active_steps(window, dt))
         sent = (at > start) & (at <= end) & (at > t_min) & (at <= t_max)
@@ -169,7 +180,7 @@ class spike_generator(Node):
             hit = jnp.take_along_axis(stamps, i[:, None], axis=1)[:, 0] == at
             return jnp.where(hit[:, None], jnp.take_along_axis(sums, i[:, None, None], axis=1)[:, 0], 0.0)
 
-        now = -c["origin_steps"]  # a stamp at time 0 ("now" when the spikes were set)
+        now = p["set_at"] - c["origin_steps"]  # the stamp of "now" when the spikes were set
         shift = p["shift_now_spikes"]
         due = jnp.where((shift & (rel == now))[:, None], 0.0, lookup(rel))
         due = due + jnp.where((shift & (rel == now + 1))[:, None], lookup(now), 0.0)

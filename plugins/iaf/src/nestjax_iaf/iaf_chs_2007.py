@@ -63,7 +63,7 @@ class iaf_chs_2007(Node):
         return super().route(event, receptor, weight)
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
+    def on_set(cls, old, new, given, dt, now):
         """Setting ``noise`` restarts its position (NEST's Parameters_::set)."""
         return {"position": np.zeros(len(new["V_epsp"]), np.int64)} if "noise" in given else {}
 

@@ -40,7 +40,7 @@ class ignore_and_fire(Node):
             raise BadProperty("Firing rate must be > 0.")
 
     @classmethod
-    def on_set(cls, old, new, given, dt):
+    def on_set(cls, old, new, given, dt, now):
         n = len(np.asarray(new["rate"]))
         return {"counted_phase": np.full(n, np.nan)}
 
