@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pluggy
 
 from . import hookspecs
-from .catalogue import PROVIDER
+from .catalogue import NOT_YET, PROVIDER
 from .model import Model
 
 ENTRY_POINT_GROUP = "nestjax"
@@ -97,6 +97,10 @@ class Registry:
         """The class registered under a NEST name, or an error saying where to get it."""
         if name in self._models:
             return self._models[name].cls
+        installed = {m.distribution for m in self._models.values()}
+        if name in NOT_YET and PROVIDER[name] in installed:
+            why = NOT_YET[name]
+            raise UnknownModel(f"model {name!r} is not implemented in {PROVIDER[name]!r} yet: {why}")
         if name in PROVIDER:
             raise UnknownModel(
                 f"model {name!r} is not installed; it is provided by {PROVIDER[name]!r} "

@@ -1,0 +1,79 @@
+"""What NEST's Hodgkin-Huxley models (``models/hh_*.cpp``, ``models/ht_neuron.cpp``) share.
+
+Each advances its GSL state vector over one resolution step with rkf45 in the loop ``while (t <
+step) gsl_odeiv_evolve_apply(...)``, keeping ``IntegrationStep_`` from step to step
+(:data:`INTEGRATION_STEP`, 0 until the first step, where the kernel starts from the resolution as
+NEST's ``init_buffers_`` does). The hh_* models then add this step's spikes, count down or test
+for a spike (V_m at or above a threshold and falling: :func:`spike_test`) and keep this step's
+current for the next step's right-hand side. Spikes arrive on receptor 0 by the weight's sign
+(:class:`HHNeuron`).
+"""
+
+from __future__ import annotations
+
+import brainunit as u
+import jax.numpy as jnp
+import numpy as np
+
+from nestjax.integrate.rkf45 import control_y
+from nestjax.model import CURRENT, SPIKE, Node
+from nestjax.timebase import TimeBase, steps_ceil
+from nestjax.units import Param
+
+CONTROL = control_y(1e-3, 0.0)
+"""``gsl_odeiv_control_y_new(1e-3, 0.0)``, the control of every model here but hh_psc_alpha_gap."""
+INTEGRATION_STEP = Param("IntegrationStep", 0.0, u.ms, hidden=True)
+"""NEST's ``B_.IntegrationStep_``: the step size GSL proposes for the next evolve_apply."""
+REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
+I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
+
+
+def resolution_ms(dt: float) -> float:
+    """NEST's ``Time::get_resolution().get_ms()`` (tics x ms per tic), the integration interval."""
+    return float(TimeBase(dt).ms_of(1))
+
+
+def refractory_counts(p, dt, name="t_ref"):
+    """NEST's ``Time( Time::ms( t_ref ) ).get_steps()``."""
+    return steps_ceil(p[name], dt).astype(jnp.int64)
+
+
+def spike_test(v, v_old, threshold, r, counts):
+    """NEST's hh_* spike test after integration: a refractory neuron counts down; a free one spikes
+    where V_m >= threshold and V_m fell during the step (U_old > V_m), and its count starts.
+    Returns (spike, new refractory count)."""
+    free = r <= 0
+    spike = free & (v >= threshold) & (v_old > v)
+    return spike, jnp.where(free, jnp.where(spike, counts, r), r - 1)
+
+
+class HHNeuron(Node):
+    """Spikes on receptor 0 by the weight's sign (channels ``ex`` for w > 0, ``in`` otherwise),
+    currents on receptor 0 (channel ``current``)."""
+
+    channels = ("ex", "in", "current")
+
+    @classmethod
+    def route(cls, event, receptor, weight):
+        cls.check_receptors(receptor, [0])
+        if event == SPIKE:
+            return np.where(weight > 0, 0, 1), weight
+        if event == CURRENT:
+            return np.full(weight.shape, 2), weight
+        return super().route(event, receptor, weight)
+
+
+def beta_normalization_factor(tau_rise, tau_decay):
+    """NEST's ``beta_normalization_factor`` (libnestutil): the increment of dg per unit weight that
+    gives a beta-shaped conductance of peak 1 (e / tau_decay where the time constants are equal to
+    machine precision or the peak vanishes, NEST's fall-back to the alpha function)."""
+    diff = tau_decay - tau_rise
+    eps = float(np.finfo(np.float64).eps)
+    distinct = jnp.abs(diff) > eps
+    safe_diff = jnp.where(distinct, diff, 1.0)
+    t_peak = tau_decay * tau_rise * jnp.log(tau_decay / tau_rise) / safe_diff
+    peak = jnp.where(distinct, jnp.exp(-t_peak / tau_decay) - jnp.exp(-t_peak / tau_rise), 0.0)
+    alpha = jnp.abs(peak) < eps
+    return jnp.where(
+        alpha, jnp.e / tau_decay, (1.0 / tau_rise - 1.0 / tau_decay) / jnp.where(alpha, 1.0, peak)
+    )
