@@ -14,7 +14,7 @@ wait. The three GSL pieces, as in GSL 1.15's sources:
 - ``ode-initval/cstd.c`` ``std_control_hadjust`` with ``ord = 5`` (``rkf45_order`` returns 5):
   ``D0_i = eps_rel * (a_y |y_i| + a_dydt h_old |y'_i|) + eps_abs``, ``rmax = max(DBL_MIN,
   |yerr_i| / |D0_i|)`` (NaN ratios skipped as ``GSL_MAX_DBL`` skips them); ``rmax > 1.1``:
-  ``h = max(0.2 h_old, 0.9 h_old / rmax^(1/5))`` (decrease); ``rmax < 0.5``:
+  ``h = max(0.9 / rmax^(1/5), 0.2) * h_old`` (decrease, rounded in that order); ``rmax < 0.5``:
   ``h = min(5 h_old, h_old * max(1, 0.9 / rmax^(1/6)))`` (increase); otherwise unchanged.
 - ``ode-initval/evolve.c`` ``gsl_odeiv_evolve_apply``: ``h0`` is clipped to the remaining
   ``dt = t1 - t0`` (then ``t = t1`` exactly, else ``t = t0 + h0``); if the control decreased h,
@@ -22,6 +22,9 @@ wait. The three GSL pieces, as in GSL 1.15's sources:
   from the same y with the new h0; otherwise it is accepted, with ``h_old`` kept when the
   decrease was refused. The h returned is the controller's suggestion for the next step, computed
   from the (possibly clipped) h0 just taken.
+
+:func:`rkf45_evolve` runs a model's own code after each accepted ``evolve_apply`` of that loop (the
+aeif models test for spikes and reset there), with per-neuron values carried through it.
 
 Floating-point expressions follow GSL's order of operations; XLA may still contract to FMA or use
 a different ``pow``, so agreement with GSL is to a few ulp per step, not bitwise.
@@ -122,7 +125,7 @@ def hadjust(control: Control, y, yerr, yp, h):
     rmax = jnp.maximum(jnp.max(r, axis=-1), DBL_MIN)
     dec = rmax > 1.1
     inc = rmax < 0.5
-    h_dec = jnp.maximum(0.2 * h_old, h_old * SAFETY / jnp.power(rmax, 1.0 / ORDER))
+    h_dec = jnp.maximum(SAFETY / jnp.power(rmax, 1.0 / ORDER), 0.2) * h_old  # r = S / rmax^(1/5), r * h_old
     fac = SAFETY / jnp.power(rmax, 1.0 / (ORDER + 1.0))
     h_inc = jnp.minimum(5.0 * h_old, h_old * jnp.where(fac > 1.0, fac, 1.0))
     h_new = jnp.where(dec, h_dec, jnp.where(inc, h_inc, h))
@@ -141,6 +144,34 @@ def rkf45_integrate(f: Callable, t_end, y, h, params, control: Control, max_iter
     fields are scalars or (n,). ``max_iterations`` only guards against a hang (GSL has no such
     limit); neurons unfinished by then stop where they are.
     """
+    y, h, _, stats = rkf45_evolve(
+        lambda t, y, p, _: f(t, y, p), t_end, y, h, params, control, None, (), max_iterations
+    )
+    return y, h, stats
+
+
+def rkf45_evolve(
+    f: Callable,
+    t_end,
+    y,
+    h,
+    params,
+    control: Control,
+    after_step: Callable | None,
+    carry,
+    max_iterations: int = 1_000_000,
+):
+    """:func:`rkf45_integrate` with NEST's code between two ``evolve_apply`` calls (e.g. the aeif
+    models' spike test, reset and adaptation jump inside the while-loop). Returns
+    (y_new, h_new, carry_new, Stats).
+
+    ``carry``: a pytree of per-neuron arrays (leading axis n) carried through the loop, e.g. a
+    refractory count or a spike count; the right-hand side sees it as ``f(t, y, params, carry)``.
+    ``after_step(t, y, carry) -> (y, carry)`` runs after each accepted step (``t``: (n,), the time
+    reached within the step) and its results are kept for the neurons that took that step; the next
+    ``evolve_apply`` starts from the ``y`` it returns, as GSL's starts from the node's state vector.
+    None: no hook.
+    """
     y = jnp.asarray(y)
     n = y.shape[0]
     dtype = y.dtype
@@ -150,31 +181,39 @@ def rkf45_integrate(f: Callable, t_end, y, h, params, control: Control, max_iter
     zeros_i = jnp.zeros((n,), jnp.int32)
 
     def cond(state):
-        t, _, _, _, _, it = state
+        t, _, _, _, _, _, it = state
         return jnp.any(t < t_end) & (it < max_iterations)
 
     def body(state):
-        t, y, h, steps, failed, it = state
+        t, y, h, carry, steps, failed, it = state
         active = t < t_end
         dt = t_end - t
         final = h > dt
         h0 = jnp.where(final, dt, h)
-        y5, yerr, dydt_out = fehlberg_step(f, t, y, h0, params)
+        y5, yerr, dydt_out = fehlberg_step(lambda t, y, p: f(t, y, p, carry), t, y, h0, params)
         t_after = jnp.where(final, t_end, t + h0)
         h_adj, status = hadjust(control, y5, yerr, dydt_out, h0)
         retry = (status == HADJ_DEC) & (jnp.abs(h_adj) < jnp.abs(h0)) & (t_after + h_adj != t_after)
         h_next = jnp.where(status == HADJ_DEC, jnp.where(retry, h_adj, h0), h_adj)
         accept = active & ~retry
+        if after_step is not None:
+            y5, carry_new = after_step(t_after, y5, carry)
+            carry = jax.tree.map(
+                lambda new, old: jnp.where(accept.reshape((n,) + (1,) * (jnp.ndim(old) - 1)), new, old),
+                carry_new,
+                carry,
+            )
         t = jnp.where(accept, t_after, t)
         y = jnp.where(accept[:, None], y5, y)
         h = jnp.where(active, h_next, h)
         steps = steps + accept.astype(jnp.int32)
         failed = failed + (active & retry).astype(jnp.int32)
-        return t, y, h, steps, failed, it + 1
+        return t, y, h, carry, steps, failed, it + 1
 
     t0 = jnp.zeros((n,), dtype)
-    _, y, h, steps, failed, it = lax.while_loop(cond, body, (t0, y, h, zeros_i, zeros_i, jnp.int32(0)))
-    return y, h, Stats(steps, failed, it)
+    init = (t0, y, h, carry, zeros_i, zeros_i, jnp.int32(0))
+    _, y, h, carry, steps, failed, it = lax.while_loop(cond, body, init)
+    return y, h, carry, Stats(steps, failed, it)
 
 
 def rkf45_step(f: Callable, t_end, y, h, params, control: Control):
