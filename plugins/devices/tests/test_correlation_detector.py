@@ -11,40 +11,19 @@ MODEL = "correlation_detector"
 KEYS = ("histogram", "histogram_correction", "count_histogram", "n_events")
 
 
-def run(side, dt, seed, delay, params, calls):
+def run(correlation, side, dt, seed, delay, params, calls):
     """Spike generators (random grid times with repeats and multiplicities, one with spike
     weights, one with zero multiplicities) and parrots driven by generators, two or more
     sources per port with random weights, all at ``delay``, into a correlation_detector with
     ``params``; its results after each call of ``calls``."""
-    rng = np.random.default_rng(seed)
-    nest = fresh_nest(dt) if side == "nest" else None
-    sim = nj.Simulator(dt=dt) if side == "nj" else None
-    create, connect = (nest.Create, nest.Connect) if nest else (sim.create, sim.connect)
-    n_steps = int(round(sum(calls) / dt))
-    gens = []
-    for k in range(6):
-        steps = np.sort(rng.integers(1, n_steps, 50))
-        p = {
-            "spike_times": [round(float(s) * dt, 9) for s in steps],
-            "spike_multiplicities": rng.integers(0 if k in (0, 5) else 1, 4, steps.size).tolist(),
-        }
-        if k == 1:
-            p["spike_weights"] = rng.uniform(-1.0, 2.0, steps.size).round(2).tolist()
-        gens.append(create("spike_generator", 1, p))
-    cd = create(MODEL, 1, params)
-    parrots = create("parrot_neuron", 2)
-    connect(gens[4], parrots[0:1], syn_spec={"delay": delay})
-    connect(gens[5], parrots[1:2], syn_spec={"delay": delay})
-    w = rng.uniform(-2.0, 3.0, 6).round(3)
-    for k, port in ((0, 0), (1, 1), (2, 0), (3, 1)):
-        connect(gens[k], cd, syn_spec={"receptor_type": port, "weight": w[k], "delay": delay})
-    connect(parrots, cd, syn_spec={"receptor_type": 0, "weight": w[4], "delay": delay})
-    connect(parrots[1:2], cd, syn_spec={"receptor_type": 1, "weight": w[5], "delay": delay})
-    out = []
-    for t in calls:
-        nest.Simulate(t) if nest else sim.simulate(t)
-        out.append({k: np.asarray(cd.get(k)) for k in KEYS})
-    return out
+
+    def wire(rng, connect, gens, parrots, cd, w):
+        for k, port in ((0, 0), (1, 1), (2, 0), (3, 1)):
+            connect(gens[k], cd, syn_spec={"receptor_type": port, "weight": w[k], "delay": delay})
+        connect(parrots, cd, syn_spec={"receptor_type": 0, "weight": w[4], "delay": delay})
+        connect(parrots[1:2], cd, syn_spec={"receptor_type": 1, "weight": w[5], "delay": delay})
+
+    return correlation(MODEL, KEYS, side, dt, seed, delay, params, calls, 50, wire)
 
 
 WINDOWS = {"Tstart": 1.0, "Tstop": 26.0, "start": 0.5, "stop": 28.0}
@@ -56,10 +35,10 @@ CASES = [  # dt, delay (sets NEST's update slices), parameters, simulate calls
 
 
 @pytest.mark.parametrize("dt,delay,params,calls", CASES)
-def test_histograms_identical_to_nest(parity, dt, delay, params, calls):
+def test_histograms_identical_to_nest(parity, correlation, dt, delay, params, calls):
     scenario = f"dt={dt}, delay={delay}, {params or 'defaults'}, calls {calls}"
-    ours = run("nj", dt, 7, delay, params, calls)
-    theirs = run("nest", dt, 7, delay, params, calls)
+    ours = run(correlation, "nj", dt, 7, delay, params, calls)
+    theirs = run(correlation, "nest", dt, 7, delay, params, calls)
     assert theirs[-1]["count_histogram"].sum() > 500  # the scenario counts many pairs
     for k, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         for key in KEYS:

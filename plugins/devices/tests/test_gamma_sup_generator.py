@@ -25,51 +25,11 @@ The report keeps, per test, the |z| of its two-sided p-value.
 import numpy as np
 from scipy import stats
 
-import nestjax as nj
 from nestjax.testing import fresh_nest
 
 MODEL = "gamma_sup_generator"
 ALPHA = 1e-3
 N_TARGETS = 20
-
-
-def _z(p):
-    return float(stats.norm.isf(max(p, 1e-300) / 2))
-
-
-def _run(side, dt, gens, n_steps, split=(1,), seed=1):
-    """One generator per parameter dict, each driving its own N_TARGETS parrots (delay dt); returns
-    one (steps, targets) matrix of counts per generator, row k those of the update k -> k+1."""
-    if side == "nest":
-        nest = fresh_nest(dt)
-        nest.rng_seed = 12345
-        create, connect = nest.Create, nest.Connect
-    else:
-        sim = nj.Simulator(dt=dt, seed=seed)
-        create, connect = sim.create, sim.connect
-    sr = create("spike_recorder", 1)
-    firsts = []
-    for q in gens:
-        g, par = create(MODEL, 1, q), create("parrot_neuron", N_TARGETS)
-        connect(g, par, syn_spec={"delay": dt})
-        connect(par, sr)
-        firsts.append(par.tolist()[0])
-    if side == "nest":
-        nest.Simulate(n_steps * dt)
-        ev = sr.get("events")
-        senders, times = ev["senders"], ev["times"]
-    else:
-        cuts = np.rint(np.cumsum(split) / np.sum(split) * n_steps).astype(int)
-        evs = [sim.simulate((b - a) * dt).events(sr) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
-        senders = np.concatenate([e["senders"] for e in evs])
-        times = np.concatenate([np.asarray(e["times"].mantissa) for e in evs])
-    out = []
-    for first in firsts:
-        sel = (senders >= first) & (senders < first + N_TARGETS)
-        c = np.zeros((n_steps, N_TARGETS), np.int64)
-        np.add.at(c, (np.rint(times[sel] / dt).astype(np.int64) - 2, senders[sel] - first), 1)
-        out.append(c)
-    return out
 
 
 def _expected(q, dt, n_steps):
@@ -86,19 +46,7 @@ def _expected(q, dt, n_steps):
     return out
 
 
-def _isis(c):
-    """Intervals between the spikes of each target, in steps."""
-    return np.concatenate([np.diff(np.nonzero(c[:, j])[0]) for j in range(c.shape[1])])
-
-
-def _independence_p(c, mean):
-    dev = c - mean[:, None]
-    total = dev.sum(1)
-    pairs_sum = (total**2 - (dev**2).sum(1)).sum() / 2
-    return 2 * stats.norm.sf(abs(pairs_sum) / np.sqrt(N_TARGETS * (N_TARGETS - 1) / 2 * (mean**2).sum()))
-
-
-def test_spike_statistics_against_nest_and_theory(parity):
+def test_spike_statistics_against_nest_and_theory(parity, stoch):
     dt, n_steps, window = 0.1, 30000, 1000
     gens = [
         {"rate": 40.0, "gamma_shape": 3, "n_proc": 1},
@@ -106,8 +54,8 @@ def test_spike_statistics_against_nest_and_theory(parity):
         {"rate": 2.0, "gamma_shape": 1, "n_proc": 200},  # NEST's Poisson approximation
         {"rate": 10000.0, "origin": 1.0, "start": 2.5, "stop": 6.3},  # p = 1: a spike every active step
     ]
-    ours_all = _run("nj", dt, gens, n_steps, split=(2, 3, 1))
-    nest_all = _run("nest", dt, gens, n_steps)
+    ours_all = stoch.counts("nj", dt, MODEL, gens, n_steps, split=(2, 3, 1))
+    nest_all = stoch.counts("nest", dt, MODEL, gens, n_steps)
     rows, p = slice(0, n_steps - 2), {}  # the spikes of the last update reach no parrot in time
     for i, q in enumerate(gens[:3]):
         k, prob = q["gamma_shape"], q["rate"] * q["gamma_shape"] * dt / 1000.0
@@ -123,10 +71,12 @@ def test_spike_statistics_against_nest_and_theory(parity):
             cdf = stats.nbinom(k, prob).cdf  # failures before the k-th success: interval - k
             for who, c in (("nestjax", ours), ("NEST", theirs)):
                 p[f"{tag}: ISI shape {who} vs negative binomial (KS)"] = stats.kstest(
-                    _isis(c), lambda x, cdf=cdf, k=k: cdf(x - k)
+                    stoch.isis(c), lambda x, cdf=cdf, k=k: cdf(x - k)
                 ).pvalue
-            p[f"{tag}: ISI shape nestjax vs NEST (KS)"] = stats.ks_2samp(_isis(ours), _isis(theirs)).pvalue
-            isi = _isis(ours)
+            p[f"{tag}: ISI shape nestjax vs NEST (KS)"] = stats.ks_2samp(
+                stoch.isis(ours), stoch.isis(theirs)
+            ).pvalue
+            isi = stoch.isis(ours)
             parity.report.add(
                 MODEL, f"{tag}: CV^2 of ISIs nestjax (theory {cv2:.4f})", "E", "", isi.var() / isi.mean() ** 2
             )
@@ -144,48 +94,27 @@ def test_spike_statistics_against_nest_and_theory(parity):
             parity.report.add(
                 MODEL, f"{tag}: Fano factor nestjax, 100 ms (asymptotic {cv2:.4f})", "E", "", fano
             )
-        p[f"{tag}: independence nestjax"] = _independence_p(ours, mean)
+        p[f"{tag}: independence nestjax"] = stoch.independence_p(ours, mean)
     scenario = f"dt={dt}, {n_steps} steps, {N_TARGETS} targets per generator, {gens[:3]}"
-    for what, value in p.items():
-        parity.report.add(MODEL, f"{what} (|z| of p)", "E", scenario, _z(value))
-    bad = {k: v for k, v in p.items() if v < ALPHA / len(p)}
-    assert not bad, f"rejected at {ALPHA / len(p):.2g} (family-wise {ALPHA}): {bad}"
+    stoch.report_and_reject(parity, MODEL, p, scenario, ALPHA)
     # the window: origin+start = 3.5 ms < k dt <= 7.3 ms = origin+stop, one spike every active step
-    sent = [np.nonzero(c.sum(1))[0] for c in (ours_all[3], nest_all[3])]
-    np.testing.assert_array_equal(sent[0], np.arange(36, 74))
     assert (ours_all[3][36:74] == 1).all()
-    parity.events(
-        MODEL,
-        {"senders": 0 * sent[0], "times": sent[0] * dt},
-        {"senders": 0 * sent[1], "times": sent[1] * dt},
-        "active steps at p = 1",
-        "D",
+    stoch.window_steps(
+        parity, MODEL, ours_all[3], nest_all[3], dt, np.arange(36, 74), "active steps at p = 1"
     )
 
 
-def test_results_do_not_depend_on_how_simulate_is_split():
+def test_results_do_not_depend_on_how_simulate_is_split(stoch):
     gens = [{"rate": 300.0, "gamma_shape": 4, "n_proc": 7}]
-    a = _run("nj", 0.1, gens, 700, split=(1,), seed=4)[0]
-    b = _run("nj", 0.1, gens, 700, split=(3, 1, 2, 5), seed=4)[0]
+    a = stoch.counts("nj", 0.1, MODEL, gens, 700, split=(1,), seed=4)[0]
+    b = stoch.counts("nj", 0.1, MODEL, gens, 700, split=(3, 1, 2, 5), seed=4)[0]
     np.testing.assert_array_equal(a, b)
     assert a.sum() > 0 and not np.array_equal(a[:, 0], a[:, 1])
 
 
-def test_bad_parameters_as_nest():
+def test_bad_parameters_as_nest(stoch):
     nest = fresh_nest(0.1)
-    for bad in ({"gamma_shape": 0}, {"rate": -1.0}, {"n_proc": 0}):
-        try:
-            nest.Create(MODEL, 1, bad)
-        except Exception as e:  # noqa: PERF203
-            theirs = str(e)
-        else:
-            raise AssertionError(bad)
-        try:
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-        except ValueError as e:
-            assert str(e) in theirs, (bad, str(e), theirs)
-        else:
-            raise AssertionError(bad)
+    stoch.refused_as_nest(nest, MODEL, ({"gamma_shape": 0}, {"rate": -1.0}, {"n_proc": 0}))
 
 
 CASES = [
@@ -199,7 +128,7 @@ CASES = [
 ]
 
 
-def test_counts_follow_the_binomial_and_poisson_laws(parity):
+def test_counts_follow_the_binomial_and_poisson_laws(parity, stoch):
     """The inverse-CDF draws (pieces, the flip of p above 1/2, NEST's capped Poisson; all cases in
     one array, with elements of no trials among them) against scipy's distributions: chi-square
     goodness of fit on 20000 draws each, Bonferroni over the cases (family-wise ALPHA)."""
@@ -230,7 +159,7 @@ def test_counts_follow_the_binomial_and_poisson_laws(parity):
             "binomial/Poisson draws vs scipy (|z| of p)",
             "E",
             f"n={n}, p={prob}, poisson={poisson}",
-            _z(pval),
+            stoch.z(pval),
         )
         assert pval >= ALPHA / len(CASES), (n, prob, poisson, x.mean(), x.var(), pval)
         assert x.min() >= 0 and x.max() <= n

@@ -29,10 +29,6 @@ ALPHA = 1e-3
 N_TARGETS = 20
 
 
-def _z(p):
-    return float(stats.norm.isf(max(p, 1e-300) / 2))
-
-
 def _run(side, dt, gens, calls, sets=(), n_targets=N_TARGETS):
     """One generator per parameter dict, each driving its own ``n_targets`` parrots (delay dt); ``calls``
     simulate lengths in steps, ``sets[i]`` (per generator dicts or None) set after call i. Returns
@@ -83,14 +79,7 @@ def _rates(stamps, values, n_steps):
     return np.where(i >= 0, np.asarray(values)[np.maximum(i, 0)], 0.0)
 
 
-def _independence_p(c, mean):
-    dev = c - mean[:, None]
-    total = dev.sum(1)
-    pairs_sum = (total**2 - (dev**2).sum(1)).sum() / 2
-    return 2 * stats.norm.sf(abs(pairs_sum) / np.sqrt(N_TARGETS * (N_TARGETS - 1) / 2 * (mean**2).sum()))
-
-
-def test_spike_statistics_against_nest_and_theory(parity):
+def test_spike_statistics_against_nest_and_theory(parity, stoch):
     dt, n_steps = 0.1, 30000
     gens = [
         {"rate_times": [50.0, 300.0, 1200.5, 2000.0], "rate_values": [800.0, 0.0, 1500.0, 300.0]},
@@ -129,21 +118,12 @@ def test_spike_statistics_against_nest_and_theory(parity):
             int(ours.sum()), int(ours.sum() + theirs.sum())
         ).pvalue
         p[f"{tag}: rate profile nestjax vs NEST"] = stats.chi2_contingency(table)[1]
-        p[f"{tag}: independence nestjax"] = _independence_p(ours, mean)
+        p[f"{tag}: independence nestjax"] = stoch.independence_p(ours, mean)
     scenario = f"dt={dt}, {n_steps} steps, {N_TARGETS} targets per generator, {gens[:2]}"
-    for what, value in p.items():
-        parity.report.add(MODEL, f"{what} (|z| of p)", "E", scenario, _z(value))
-    bad = {k: v for k, v in p.items() if v < ALPHA / len(p)}
-    assert not bad, f"rejected at {ALPHA / len(p):.2g} (family-wise {ALPHA}): {bad}"
+    stoch.report_and_reject(parity, MODEL, p, scenario, ALPHA)
     # the window: origin+start = 3.5 ms < k dt <= 7.3 ms = origin+stop, every active step sends
-    sent = [np.nonzero(c.sum(1))[0] for c in (ours_all[2], nest_all[2])]
-    np.testing.assert_array_equal(sent[0], np.arange(36, 74))
-    parity.events(
-        MODEL,
-        {"senders": 0 * sent[0], "times": sent[0] * dt},
-        {"senders": 0 * sent[1], "times": sent[1] * dt},
-        "active steps at mean 40",
-        "D",
+    stoch.window_steps(
+        parity, MODEL, ours_all[2], nest_all[2], dt, np.arange(36, 74), "active steps at mean 40"
     )
 
 
@@ -178,7 +158,7 @@ def test_rate_changes_set_between_calls_as_nest(parity):
             assert a.size > 0
 
 
-def test_bad_parameters_as_nest():
+def test_bad_parameters_as_nest(stoch):
     nest = fresh_nest(0.1)
     bads = [
         {"rate_times": [1.0]},
@@ -188,19 +168,7 @@ def test_bad_parameters_as_nest():
         {"rate_times": [1.0], "rate_values": [1.0, 2.0]},
         {"rate_times": [1.03, 1.05], "rate_values": [1.0, 2.0], "allow_offgrid_times": True},
     ]
-    for bad in bads:
-        try:
-            nest.Create(MODEL, 1, bad)
-        except Exception as e:  # noqa: PERF203
-            theirs = str(e)
-        else:
-            raise AssertionError(bad)
-        try:
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-        except ValueError as e:
-            assert str(e) in theirs, (bad, str(e), theirs)
-        else:
-            raise AssertionError(bad)
+    stoch.refused_as_nest(nest, MODEL, bads)
     g = nest.Create(MODEL, 1, {"rate_times": [1.0], "rate_values": [1.0]})
     ours = nj.Simulator(dt=0.1).create(MODEL, 1, {"rate_times": [1.0], "rate_values": [1.0]})
     for node in (g, ours):

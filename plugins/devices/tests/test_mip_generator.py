@@ -29,45 +29,7 @@ MODEL = "mip_generator"
 ALPHA = 1e-3
 N_TARGETS = 10
 DELAY = 5  # steps: min_delay 0.5 ms, so NEST's update slices are 5 steps long
-
-
-def _z(p):
-    return float(stats.norm.isf(max(p, 1e-300) / 2))
-
-
-def _run(side, dt, gens, n_steps, split=(1,), seed=1):
-    """One generator per parameter dict, each driving its own N_TARGETS parrots (delay DELAY steps);
-    returns one (steps, targets) matrix of counts per generator, row k those of the update k -> k+1."""
-    if side == "nest":
-        nest = fresh_nest(dt)
-        nest.rng_seed = 12345
-        create, connect = nest.Create, nest.Connect
-    else:
-        sim = nj.Simulator(dt=dt, seed=seed)
-        create, connect = sim.create, sim.connect
-    sr = create("spike_recorder", 1)
-    firsts = []
-    for q in gens:
-        g, par = create(MODEL, 1, q), create("parrot_neuron", N_TARGETS)
-        connect(g, par, syn_spec={"delay": DELAY * dt})
-        connect(par, sr)  # NEST's min_delay: this connection's 1 ms or DELAY, the smaller
-        firsts.append(par.tolist()[0])
-    if side == "nest":
-        nest.Simulate(n_steps * dt)
-        ev = sr.get("events")
-        senders, times = ev["senders"], ev["times"]
-    else:
-        cuts = np.rint(np.cumsum(split) / np.sum(split) * n_steps).astype(int)
-        evs = [sim.simulate((b - a) * dt).events(sr) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
-        senders = np.concatenate([e["senders"] for e in evs])
-        times = np.concatenate([np.asarray(e["times"].mantissa) for e in evs])
-    out = []
-    for first in firsts:
-        sel = (senders >= first) & (senders < first + N_TARGETS)
-        c = np.zeros((n_steps, N_TARGETS), np.int64)
-        np.add.at(c, (np.rint(times[sel] / dt).astype(np.int64) - DELAY - 1, senders[sel] - first), 1)
-        out.append(c)
-    return out
+_TARGETS = {"n_targets": N_TARGETS, "delay_steps": DELAY}  # N_TARGETS parrots, delay DELAY steps
 
 
 def _law_of_sum(mu, p, n):
@@ -91,7 +53,7 @@ def _classes(law, *samples):
     return observed, expected
 
 
-def test_spike_statistics_against_nest_and_theory(parity):
+def test_spike_statistics_against_nest_and_theory(parity, stoch):
     dt, n_steps = 0.1, 40000
     gens = [
         {"rate": 2000.0, "p_copy": 0.3},
@@ -99,8 +61,8 @@ def test_spike_statistics_against_nest_and_theory(parity):
         {"rate": 300.0, "p_copy": 1.0},  # every target receives the mother train
         {"rate": 400000.0, "origin": 1.0, "start": 2.5, "stop": 6.3},  # mean 40: every active step
     ]
-    ours_all = _run("nj", dt, gens, n_steps, split=(2, 3, 1))
-    nest_all = _run("nest", dt, gens, n_steps)
+    ours_all = stoch.counts("nj", dt, MODEL, gens, n_steps, split=(2, 3, 1), **_TARGETS)
+    nest_all = stoch.counts("nest", dt, MODEL, gens, n_steps, **_TARGETS)
     rows, p = slice(0, n_steps - DELAY - 1), {}  # later draws reach no parrot in time
     for i, q in enumerate(gens[:2]):
         mu, pc, n = q["rate"] * dt * 1e-3, q["p_copy"], N_TARGETS
@@ -130,47 +92,26 @@ def test_spike_statistics_against_nest_and_theory(parity):
         r = np.corrcoef(ours.T)[np.triu_indices(n, 1)].mean()
         parity.report.add(MODEL, f"{tag}: mean pairwise correlation nestjax (theory {pc})", "E", "", r)
     scenario = f"dt={dt}, {n_steps} steps, {N_TARGETS} targets per generator, min_delay {DELAY} steps"
-    for what, value in p.items():
-        parity.report.add(MODEL, f"{what} (|z| of p)", "E", scenario, _z(value))
-    bad = {k: v for k, v in p.items() if v < ALPHA / len(p)}
-    assert not bad, f"rejected at {ALPHA / len(p):.2g} (family-wise {ALPHA}): {bad}"
+    stoch.report_and_reject(parity, MODEL, p, scenario, ALPHA)
     for c in (ours_all[2], nest_all[2]):  # p_copy 1: all targets see the same counts
         assert (c == c[:, :1]).all() and c.sum() > 1000
     # the window, decided per update slice of 5 steps at its start T: 3.5 ms < T dt <= 7.3 ms
-    sent = [np.nonzero(c.sum(1))[0] for c in (ours_all[3], nest_all[3])]
-    np.testing.assert_array_equal(sent[0], np.arange(40, 75))
-    parity.events(
-        MODEL,
-        {"senders": 0 * sent[0], "times": sent[0] * dt},
-        {"senders": 0 * sent[1], "times": sent[1] * dt},
-        "active slices at mean 40",
-        "D",
+    stoch.window_steps(
+        parity, MODEL, ours_all[3], nest_all[3], dt, np.arange(40, 75), "active slices at mean 40"
     )
 
 
-def test_results_do_not_depend_on_how_simulate_is_split():
+def test_results_do_not_depend_on_how_simulate_is_split(stoch):
     gens = [{"rate": 3000.0, "p_copy": 0.4}]
-    a = _run("nj", 0.1, gens, 600, split=(1,), seed=4)[0]
-    b = _run("nj", 0.1, gens, 600, split=(3, 1, 2, 5), seed=4)[0]
+    a = stoch.counts("nj", 0.1, MODEL, gens, 600, split=(1,), seed=4, **_TARGETS)[0]
+    b = stoch.counts("nj", 0.1, MODEL, gens, 600, split=(3, 1, 2, 5), seed=4, **_TARGETS)[0]
     np.testing.assert_array_equal(a, b)
     assert a.sum() > 0 and not np.array_equal(a[:, 0], a[:, 1])
 
 
-def test_bad_parameters_as_nest():
+def test_bad_parameters_as_nest(stoch):
     nest = fresh_nest(0.1)
-    for bad in ({"rate": -1.0}, {"p_copy": 1.5}, {"p_copy": -0.1}):
-        try:
-            nest.Create(MODEL, 1, bad)
-        except Exception as e:  # noqa: PERF203
-            theirs = str(e)
-        else:
-            raise AssertionError(bad)
-        try:
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-        except ValueError as e:
-            assert str(e) in theirs, (bad, str(e), theirs)
-        else:
-            raise AssertionError(bad)
+    stoch.refused_as_nest(nest, MODEL, ({"rate": -1.0}, {"p_copy": 1.5}, {"p_copy": -0.1}))
 
 
 def test_window_with_delays_above_one_ms_as_nest():

@@ -38,45 +38,6 @@ N_TARGETS = 20
 BINS = 10
 
 
-def _z(p):
-    return float(stats.norm.isf(max(p, 1e-300) / 2))
-
-
-def _run(side, dt, gens, n_steps, split=(1,), model=MODEL, sim=None):
-    """One generator per parameter dict, each driving its own N_TARGETS parrots (delay dt); returns
-    one (steps, targets) matrix of spikes per generator, row k those of the update k -> k+1."""
-    if side == "nest":
-        nest = fresh_nest(dt)
-        nest.rng_seed = 12345
-        create, connect = nest.Create, nest.Connect
-    else:
-        sim = sim or nj.Simulator(dt=dt, seed=1)
-        create, connect = sim.create, sim.connect
-    sr = create("spike_recorder", 1)
-    firsts = []
-    for q in gens:
-        g, par = create(model, 1, q), create("parrot_neuron", N_TARGETS)
-        connect(g, par, syn_spec={"delay": dt})
-        connect(par, sr)
-        firsts.append(par.tolist()[0])
-    if side == "nest":
-        nest.Simulate(n_steps * dt)
-        ev = sr.get("events")
-        senders, times = ev["senders"], ev["times"]
-    else:
-        cuts = np.rint(np.cumsum(split) / np.sum(split) * n_steps).astype(int)
-        evs = [sim.simulate((b - a) * dt).events(sr) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
-        senders = np.concatenate([e["senders"] for e in evs])
-        times = np.concatenate([np.asarray(e["times"].mantissa) for e in evs])
-    out = []
-    for first in firsts:
-        sel = (senders >= first) & (senders < first + N_TARGETS)
-        c = np.zeros((n_steps, N_TARGETS), np.int64)
-        np.add.at(c, (np.rint(times[sel] / dt).astype(np.int64) - 2, senders[sel] - first), 1)
-        out.append(c)
-    return out
-
-
 def _rate(q, dt, n_steps):
     """spikes/ms at the end of each update."""
     t = (np.arange(n_steps) + 1) * dt
@@ -117,19 +78,7 @@ def _theory(q, dt, n_steps, window=3000):
     return spikes, intervals
 
 
-def _independence_p(c, mean):
-    dev = c - mean[:, None]
-    total = dev.sum(1)
-    pairs_sum = (total**2 - (dev**2).sum(1)).sum() / 2
-    return 2 * stats.norm.sf(abs(pairs_sum) / np.sqrt(N_TARGETS * (N_TARGETS - 1) / 2 * (mean**2).sum()))
-
-
-def _isis(c):
-    """Intervals between the spikes of each target, in steps."""
-    return np.concatenate([np.diff(np.nonzero(c[:, j])[0]) for j in range(c.shape[1])])
-
-
-def test_spike_statistics_against_nest_and_theory(parity):
+def test_spike_statistics_against_nest_and_theory(parity, stoch):
     dt, n_steps = 0.1, 30000
     gens = [
         {"rate": 120.0, "order": 3.0},
@@ -137,8 +86,8 @@ def test_spike_statistics_against_nest_and_theory(parity):
         {"rate": 10000.0, "origin": 1.0, "start": 2.5, "stop": 6.3},  # hazard 1 while active
         {"rate": 400000.0, "origin": 1.0, "start": 2.5},  # Lambda 1400 at the start: exp underflows
     ]
-    ours_all = _run("nj", dt, gens, n_steps, split=(2, 3, 1))
-    nest_all = _run("nest", dt, gens, n_steps)
+    ours_all = stoch.counts("nj", dt, MODEL, gens, n_steps, split=(2, 3, 1))
+    nest_all = stoch.counts("nest", dt, MODEL, gens, n_steps)
     rows, p = slice(0, n_steps - 2), {}  # the spikes of the last update reach no parrot in time
     for i, q in enumerate(gens[:2]):
         a, (mean, intervals) = q["order"], _theory(q, dt, n_steps)
@@ -153,12 +102,14 @@ def test_spike_statistics_against_nest_and_theory(parity):
         if "frequency" not in q:
             cdf = np.concatenate([[0.0], np.cumsum(intervals)])
             for who, c in (("nestjax", ours), ("NEST", theirs)):
-                isi = _isis(c)
+                isi = stoch.isis(c)
                 p[f"{tag}: ISI shape {who} vs theory (KS)"] = stats.kstest(
                     isi, lambda x, cdf=cdf: cdf[np.minimum(x.astype(int), cdf.size - 1)]
                 ).pvalue
-            p[f"{tag}: ISI shape nestjax vs NEST (KS)"] = stats.ks_2samp(_isis(ours), _isis(theirs)).pvalue
-            cv = _isis(ours).std() / _isis(ours).mean()
+            p[f"{tag}: ISI shape nestjax vs NEST (KS)"] = stats.ks_2samp(
+                stoch.isis(ours), stoch.isis(theirs)
+            ).pvalue
+            cv = stoch.isis(ours).std() / stoch.isis(ours).mean()
             parity.report.add(MODEL, f"{tag}: CV of ISIs nestjax (gamma: {1 / np.sqrt(a):.4f})", "E", "", cv)
         else:
             k = np.arange(n_steps)[rows]
@@ -169,35 +120,26 @@ def test_spike_statistics_against_nest_and_theory(parity):
                 chi2 = ((observed - profile) ** 2 / profile).sum()
                 p[f"{tag}: rate profile {who} vs theory"] = stats.chi2.sf(chi2, BINS)
             p[f"{tag}: rate profile nestjax vs NEST"] = stats.chi2_contingency(table)[1]
-        p[f"{tag}: independence nestjax"] = _independence_p(ours, mean)
+        p[f"{tag}: independence nestjax"] = stoch.independence_p(ours, mean)
     scenario = f"dt={dt}, {n_steps} steps, {N_TARGETS} targets per generator, {gens[:2]}"
-    for what, value in p.items():
-        parity.report.add(MODEL, f"{what} (|z| of p)", "E", scenario, _z(value))
-    bad = {k: v for k, v in p.items() if v < ALPHA / len(p)}
-    assert not bad, f"rejected at {ALPHA / len(p):.2g} (family-wise {ALPHA}): {bad}"
+    stoch.report_and_reject(parity, MODEL, p, scenario, ALPHA)
     # the window: origin+start = 3.5 ms < k dt <= 7.3 ms = origin+stop, a spike every active step
-    sent = [np.nonzero(c.sum(1))[0] for c in (ours_all[2], nest_all[2])]
-    np.testing.assert_array_equal(sent[0], np.arange(36, 74))
     assert (ours_all[2][36:74] == 1).all()
-    parity.events(
-        MODEL,
-        {"senders": 0 * sent[0], "times": sent[0] * dt},
-        {"senders": 0 * sent[1], "times": sent[1] * dt},
-        "active steps at hazard 1",
-        "D",
+    stoch.window_steps(
+        parity, MODEL, ours_all[2], nest_all[2], dt, np.arange(36, 74), "active steps at hazard 1"
     )
     assert (
         ours_all[3].sum() == 0 and nest_all[3].sum() == 0
     )  # as NEST: no spikes once exp(-Lambda) underflows
 
 
-def test_a_shared_train_reaches_every_target():
+def test_a_shared_train_reaches_every_target(stoch):
     """individual_spike_trains False (on a copy of the model, as NEST allows it): all targets
     receive the same train, at the rate of one train; setting it on a node is NEST's error."""
     sim = nj.Simulator(dt=0.1, seed=3)
     sim.copy_model(MODEL, "sg_shared", {"individual_spike_trains": False})
     q = {"rate": 400.0, "amplitude": 200.0, "frequency": 5.0, "order": 4.0}
-    (c,) = _run("nj", 0.1, [q], 6000, model="sg_shared", sim=sim)
+    (c,) = stoch.counts("nj", 0.1, "sg_shared", [q], 6000, sim=sim)
     assert (c == c[:, :1]).all()
     mean = _rate(q, 0.1, 6000)[:-2].sum() * 0.1
     z = (c[:-2, 0].sum() - mean - (1 / 4 - 1) / 2) / np.sqrt(mean / 4)
@@ -260,18 +202,8 @@ def test_rate_as_nest_with_changes_between_calls(parity):
         parity.samples(MODEL, "rate", ours, theirs, "A", f"dt={dt}, {n} generators, 3 calls, new parameters")
 
 
-def test_bad_parameters_as_nest():
+def test_bad_parameters_as_nest(stoch):
     nest = fresh_nest(0.1)
-    for bad in ({"order": 0.5}, {"rate": 10.0, "amplitude": 20.0}, {"amplitude": -1.0}):
-        try:
-            nest.Create(MODEL, 1, bad)
-        except Exception as e:  # noqa: PERF203
-            theirs = str(e)
-        else:
-            raise AssertionError(bad)
-        try:
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-        except ValueError as e:
-            assert str(e) in theirs, (bad, str(e), theirs)
-        else:
-            raise AssertionError(bad)
+    stoch.refused_as_nest(
+        nest, MODEL, ({"order": 0.5}, {"rate": 10.0, "amplitude": 20.0}, {"amplitude": -1.0})
+    )

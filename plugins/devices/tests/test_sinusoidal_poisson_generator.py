@@ -30,46 +30,6 @@ N_TARGETS = 20
 BINS = 10
 
 
-def _z(p):
-    return float(stats.norm.isf(max(p, 1e-300) / 2))
-
-
-def _run(side, dt, gens, n_steps, delay_steps=1, split=(1,), model=MODEL):
-    """One generator per parameter dict, each driving its own N_TARGETS parrots; returns one
-    (steps, targets) matrix of counts per generator, row k the count drawn in the update k -> k+1."""
-    if side == "nest":
-        nest = fresh_nest(dt)
-        nest.rng_seed = 12345
-        create, connect = nest.Create, nest.Connect
-    else:
-        sim = nj.Simulator(dt=dt, seed=1)
-        create, connect = sim.create, sim.connect
-    sr = create("spike_recorder", 1)
-    firsts = []
-    for q in gens:
-        g, par = create(model, 1, q), create("parrot_neuron", N_TARGETS)
-        connect(g, par, syn_spec={"delay": delay_steps * dt})
-        connect(par, sr)
-        firsts.append(par.tolist()[0])
-    if side == "nest":
-        nest.Simulate(n_steps * dt)
-        ev = sr.get("events")
-        senders, times = ev["senders"], ev["times"]
-    else:
-        cuts = np.rint(np.cumsum(split) / np.sum(split) * n_steps).astype(int)
-        evs = [sim.simulate((b - a) * dt).events(sr) for a, b in zip(np.concatenate([[0], cuts[:-1]]), cuts)]
-        senders = np.concatenate([e["senders"] for e in evs])
-        times = np.concatenate([np.asarray(e["times"].mantissa) for e in evs])
-    out = []
-    for first in firsts:
-        sel = (senders >= first) & (senders < first + N_TARGETS)
-        c = np.zeros((n_steps, N_TARGETS), np.int64)
-        k = np.rint(times[sel] / dt).astype(np.int64) - delay_steps - 1  # parrots re-emit at k + 1 + delay
-        np.add.at(c, (k, senders[sel] - first), 1)
-        out.append(c)
-    return out
-
-
 def _rate(q, dt, n_steps):
     """Hz per update k: NEST's rate at the end of the step, clipped at 0."""
     t = (np.arange(n_steps) + 1) * dt
@@ -77,29 +37,19 @@ def _rate(q, dt, n_steps):
     return np.maximum(q["rate"] + q["amplitude"] * np.sin(om * t + q["phase"] * np.pi / 180.0), 0.0)
 
 
-def _independence_p(c, mean):
-    """Targets independent given the rate: the sum over steps and pairs of targets of the products
-    of their deviations from the mean, S, has mean 0 and variance pairs x sum(mean^2)."""
-    dev = c - mean[:, None]
-    total = dev.sum(1)
-    pairs_sum = (total**2 - (dev**2).sum(1)).sum() / 2
-    pairs = N_TARGETS * (N_TARGETS - 1) / 2
-    return 2 * stats.norm.sf(abs(pairs_sum) / np.sqrt(pairs * (mean**2).sum()))
-
-
 def _poisson_total_p(total, mean):
     return min(1.0, 2 * min(stats.poisson.cdf(total, mean), stats.poisson.sf(total - 1, mean)))
 
 
-def test_spike_statistics_against_nest_and_theory(parity):
+def test_spike_statistics_against_nest_and_theory(parity, stoch):
     dt, n_steps = 0.1, 20000
     gens = [
         {"rate": 700.0, "amplitude": 500.0, "frequency": 10.0, "phase": 45.0},
         {"rate": 200.0, "amplitude": 400.0, "frequency": 23.0, "phase": -60.0, "start": 3.0},  # clipped
         {"rate": 400000.0, "origin": 1.0, "start": 2.5, "stop": 6.3},  # window edges
     ]
-    ours_all = _run("nj", dt, gens, n_steps, split=(3, 1, 2))
-    nest_all = _run("nest", dt, gens, n_steps)
+    ours_all = stoch.counts("nj", dt, MODEL, gens, n_steps, split=(3, 1, 2))
+    nest_all = stoch.counts("nest", dt, MODEL, gens, n_steps)
     p, rows = {}, slice(0, n_steps - 2)  # the draws of the last update reach no parrot in time
     for i, q in enumerate(gens[:2]):
         q = {"amplitude": 0.0, "frequency": 0.0, "phase": 0.0, "start": 0.0, **q}
@@ -124,22 +74,13 @@ def test_spike_statistics_against_nest_and_theory(parity):
         ).pvalue
         table = np.array([np.bincount(phase, c.sum(1), BINS)[on] for c in (ours, theirs)])
         p[f"{tag}: rate profile nestjax vs NEST"] = stats.chi2_contingency(table)[1]
-        p[f"{tag}: independence nestjax"] = _independence_p(ours, mean)
+        p[f"{tag}: independence nestjax"] = stoch.independence_p(ours, mean)
     scenario = f"dt={dt}, {n_steps} steps, {N_TARGETS} targets per generator, rates {gens[:2]}"
-    for what, value in p.items():
-        parity.report.add(MODEL, f"{what} (|z| of p)", "E", scenario, _z(value))
-    bad = {k: v for k, v in p.items() if v < ALPHA / len(p)}
-    assert not bad, f"rejected at {ALPHA / len(p):.2g} (family-wise {ALPHA}): {bad}"
+    stoch.report_and_reject(parity, MODEL, p, scenario, ALPHA)
     # the window: origin+start = 3.5 ms < (k+2) dt <= 7.3 ms = origin+stop, every active step sends
-    sent = [np.nonzero(c.sum(1))[0] for c in (ours_all[2], nest_all[2])]
-    np.testing.assert_array_equal(sent[0], np.arange(34, 72))
     assert (ours_all[2][34:72] > 0).all()
-    parity.events(
-        MODEL,
-        {"senders": 0 * sent[0], "times": sent[0] * dt},
-        {"senders": 0 * sent[1], "times": sent[1] * dt},
-        "active steps at mean 40",
-        "D",
+    stoch.window_steps(
+        parity, MODEL, ours_all[2], nest_all[2], dt, np.arange(34, 72), "active steps at mean 40"
     )
 
 

@@ -5,88 +5,25 @@ import numpy as np
 import pytest
 
 import nestjax as nj
-from nestjax.testing import Scenario, fresh_nest, run_both
 
 MODEL = "iaf_psc_exp_multisynapse"
 
 
-def _compare(parity, sc, scenario):
-    """Every recorder of ``sc``: identical sample times, samples within category A, identical spikes."""
-    ours, theirs = run_both(sc)
-    for label, kind in sc.recorders():
-        if kind == "spikes":
-            parity.events(MODEL, ours[label], theirs[label], scenario)
-            continue
-        np.testing.assert_array_equal(ours[label]["times"], theirs[label]["times"], err_msg=scenario)
-        np.testing.assert_array_equal(ours[label]["senders"], theirs[label]["senders"], err_msg=scenario)
-        for name in ours[label]:
-            if name not in ("times", "senders"):
-                parity.samples(MODEL, name, ours[label][name], theirs[label][name], "A", scenario)
-    return ours
-
-
-def _neuron(rng, ports):
-    p = {
-        "E_L": rng.uniform(-75, -60),
-        "V_th": rng.uniform(-58, -50),
-        "V_reset": rng.uniform(-80, -62),
-        "C_m": rng.uniform(50, 400),
-        "tau_m": rng.uniform(2, 30),
-        "V_m": rng.uniform(-70, -60),
-        "t_ref": float(rng.choice([0.0, 0.13, 1.0, 2.77])),
-        "tau_syn": [float(x) for x in rng.uniform(0.2, 10, ports)],
-    }
+def _tweak(rng, p, ports):
     if rng.integers(2):  # NEST refuses tau_syn == tau_m here; next to it the propagator is ill-conditioned
         p["tau_syn"][int(rng.integers(ports))] = p["tau_m"] * (1 + 1e-12)
-    p["I_e"] = p["C_m"] * (p["V_th"] - p["E_L"]) / p["tau_m"] * rng.uniform(0.8, 1.6)
-    return p
 
 
-def _scenario(seed, dt, ports=(2, 4, 1, 3, 3)):
-    """Neurons with different port counts in one population; spikes of both signs and
-    multiplicities on every port, a current on port 0, every recordable of every node."""
-    rng = np.random.default_rng(seed)
-    n = len(ports)
-    sc = Scenario(dt=dt)
-    sc.node("n", MODEL, n, [_neuron(rng, k) for k in ports])
-    sc.node("sr", "spike_recorder")
-    sc.connect("n", "sr")
-    for k in range(1, max(ports) + 1):  # one multimeter per port, on the nodes that have it
-        has = [i for i in range(n) if ports[i] >= k]
-        record = [f"I_syn_{k}"] + (["V_m", "I_syn"] if k == 1 else [])
-        sc.node(f"mm{k}", "multimeter", 1, {"record_from": record, "interval": dt})
-        sc.connect(f"mm{k}", ("n", has))
-        times = [list(np.round(np.sort(rng.uniform(0.3, 90.0, 25)), 1)) for _ in range(2)]
-        sc.node(
-            f"sg{k}",
-            "spike_generator",
-            2,
-            [
-                {"spike_times": times[0], "spike_multiplicities": list(rng.integers(1, 4, 25))},
-                {"spike_times": times[1]},
-            ],
-        )
-        delay = round(float(rng.uniform(0.1, 2.5)), 1)
-        sc.connect(
-            (f"sg{k}", slice(0, 1)),
-            ("n", has),
-            syn_spec={"weight": rng.uniform(20, 300), "delay": delay, "receptor_type": k},
-        )
-        sc.connect(
-            (f"sg{k}", slice(1, 2)),
-            ("n", has),
-            syn_spec={"weight": -rng.uniform(20, 300), "delay": 1.0, "receptor_type": k},
-        )
-    sc.node("dc", "dc_generator", 1, {"amplitude": rng.uniform(-200, 300), "start": 15.0, "stop": 70.0})
-    sc.connect("dc", "n", syn_spec={"delay": 0.3, "weight": 1.5})
-    sc.simulate = [33.3, 0.4, 66.3]
-    return sc
+def _scenario(multisynapse, seed, dt):
+    neuron = lambda rng, ports: multisynapse.neuron(rng, ports, _tweak)  # noqa: E731
+    return multisynapse.scenario(MODEL, neuron, seed, dt, (2, 4, 1, 3, 3))
 
 
 @pytest.mark.parametrize("seed,dt", [(0, 0.1), (1, 0.01)])
-def test_ports_with_random_parameters_and_input(parity, seed, dt):
-    sc = _scenario(seed, dt)
-    ours = _compare(parity, sc, f"ports 2/4/1/3/3, both signs, multiplicities, dc, split calls, dt={dt}")
+def test_ports_with_random_parameters_and_input(parity, multisynapse, seed, dt):
+    sc = _scenario(multisynapse, seed, dt)
+    what = f"ports 2/4/1/3/3, both signs, multiplicities, dc, split calls, dt={dt}"
+    ours = multisynapse.compare(parity, MODEL, sc, what)
     assert ours["sr"]["times"].size > 5
     assert np.ptp(ours["mm4"]["I_syn_4"]) > 10
 
@@ -128,56 +65,8 @@ def test_ports_and_errors_as_nest(nest):
         nest.Connect(nest.Create("multimeter", params={"record_from": ["I_syn_3"]}), theirs)
 
 
-def test_changes_between_calls(parity):
+def test_changes_between_calls(parity, multisynapse):
     """Between simulate calls: ports added to an unconnected node (a rebuild; input in flight to
     the connected node survives, new ports start at zero) and tau_m set equal to a tau_syn
     (NEST's propagator limit)."""
-    nest = fresh_nest(0.1)
-    sim = nj.Simulator(dt=0.1)
-    names = ("V_m", "I_syn", "I_syn_1")
-
-    def run(create, connect, simulate, set_):
-        n = create(MODEL, 2, {"tau_syn": [[1.5, 0.7], [3.0]], "I_e": [200.0, 0.0]})
-        sg = create("spike_generator", 1, {"spike_times": [4.0, 10.0, 10.5, 14.0, 16.0, 19.0]})
-        connect(sg, n[0], {"receptor_type": 2, "weight": 500.0, "delay": 3.0})
-        mm = create("multimeter", 1, {"record_from": list(names), "interval": 0.1})
-        connect(mm, n, None)
-        simulate(10.2)
-        set_(n[1], {"tau_syn": [3.0, 2.0, 0.9]})
-        connect(sg, n[1], {"receptor_type": 3, "weight": -400.0, "delay": 1.0})
-        simulate(4.9)
-        set_(n[0], {"tau_m": 1.5})
-        simulate(10.0)
-        return mm
-
-    calls = []
-    mm = run(
-        lambda m, k, p: sim.create(m, k, p),
-        lambda a, b, s: sim.connect(a, b, syn_spec=s),
-        lambda t: calls.append(sim.simulate(t)),
-        lambda v, d: v.set(d),
-    )
-    ours = {x: np.concatenate([np.asarray(r.trace(mm, x).mantissa) for r in calls]) for x in names}
-
-    def nest_create(model, k, params):
-        if k == 2:
-            params = [{key: v[i] for key, v in params.items()} for i in range(k)]
-        return nest.Create(model, k, params=params)
-
-    nmm = run(
-        nest_create, lambda a, b, s: nest.Connect(a, b, syn_spec=s), nest.Simulate, lambda v, d: v.set(d)
-    )
-    nest.Simulate(nest.min_delay)
-    ev = nmm.get("events")
-    order = np.lexsort((ev["senders"], ev["times"]))
-    keep = order[ev["times"][order] <= 25.1 + 1e-9]
-    for x in names:
-        parity.samples(
-            MODEL,
-            x,
-            ours[x],
-            np.asarray(ev[x])[keep].reshape(-1, 2),
-            "A",
-            "ports added and tau_m == tau_syn set between calls",
-        )
-    assert np.ptp(ours["I_syn"][:, 1]) > 100
+    multisynapse.changes_between_calls(parity, MODEL)

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from nestjax.model import BadProperty, Recorder
+from nestjax.model import BadProperty
 from nestjax.units import Param
 
 from .arrivals import arrivals, within
 from .correlation_detector import first_at_least
-from .detector_times import RESET_BY, active, check_times, default_delta_tau, in_window, steps, time_params
-from .device_window import WINDOW, check_window
+from .detector_times import active, check_times, in_window, steps, time_params
+from .device_window import WINDOW
+from .matrix_detector import MatrixDetector
 
 
-class correlomatrix_detector(Recorder):
+class correlomatrix_detector(MatrixDetector):
     name = "correlomatrix_detector"
-    records = "spikes"
-    detector = True
-    backend = False
+    delta_tau_steps = 5
     params = (
         *WINDOW,
         *time_params(0.5),
@@ -45,20 +44,6 @@ class correlomatrix_detector(Recorder):
         Param("in_transit", None, kind=object, hidden=True, readonly=True),  # see arrivals
     )
 
-    @classmethod
-    def check(cls, p, dt):
-        check_window(p, dt)
-
-    @classmethod
-    def check_connections(cls, p, sources, receptor):
-        n = int(p["N_channels"][0])
-        bad = receptor[(receptor < 0) | (receptor > n - 1)]
-        if bad.size:
-            raise ValueError(
-                f"Receptor type {int(bad[0])} is not available in {cls.name} "
-                f"(ports 0 .. {n - 1}: N_channels = {n})."
-            )
-
     @staticmethod
     def _cleared(p: dict, dt: float) -> dict:
         n, size = int(p["N_channels"]), 1 + steps(p["tau_max"], dt) // steps(p["delta_tau"], dt)
@@ -70,25 +55,10 @@ class correlomatrix_detector(Recorder):
         }
 
     @classmethod
-    def on_set(cls, old, new, given, dt, now):
-        out = {}
-        delta_tau = default_delta_tau(given, old["delta_tau"], dt, 5)
-        if delta_tau is not None:  # a new node
-            new = {**new, "delta_tau": delta_tau}
-            out["delta_tau"] = delta_tau
-        if not given:
-            return out
-        nodes = range(len(new["delta_tau"]))
-        for i in nodes:  # NEST's Parameters_::set, on every set
-            if "N_channels" in given and new["N_channels"][i] < 1:
-                raise BadProperty("/N_channels can only be larger than zero.")
-            check_times(cls.name, new["delta_tau"][i], new["tau_max"][i], dt)
-            if steps(new["delta_tau"][i], dt) % 2 != 1:
-                raise BadProperty("/delta_tau must be odd multiple of resolution.")
-        if given & (RESET_BY | {"N_channels"}):
-            cleared = [cls._cleared({k: new[k][i] for k in new}, dt) for i in nodes]
-            out |= {k: [c[k] for c in cleared] for k in cleared[0]}
-        return out
+    def _check_node(cls, new, given, i, dt):
+        check_times(cls.name, new["delta_tau"][i], new["tau_max"][i], dt)
+        if steps(new["delta_tau"][i], dt) % 2 != 1:
+            raise BadProperty("/delta_tau must be odd multiple of resolution.")
 
     @classmethod
     def collect(cls, status, rx):

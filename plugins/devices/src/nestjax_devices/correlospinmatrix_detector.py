@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from nestjax.model import BadProperty, Recorder
+from nestjax.model import BadProperty
 from nestjax.units import Param
 
 from .arrivals import arrivals
-from .detector_times import RESET_BY, active, check_times, default_delta_tau, steps, time_params
-from .device_window import WINDOW, check_window
+from .detector_times import active, check_times, steps, time_params
+from .device_window import WINDOW
+from .matrix_detector import MatrixDetector
 from .spin_detector import check_binary_sources
 
 
-class correlospinmatrix_detector(Recorder):
+class correlospinmatrix_detector(MatrixDetector):
     name = "correlospinmatrix_detector"
-    records = "spikes"
-    detector = True
-    backend = False
+    delta_tau_steps = 1
     params = (
         *WINDOW,
         *time_params(0.1),
@@ -41,18 +40,8 @@ class correlospinmatrix_detector(Recorder):
     )
 
     @classmethod
-    def check(cls, p, dt):
-        check_window(p, dt)
-
-    @classmethod
     def check_connections(cls, p, sources, receptor):
-        n = int(p["N_channels"][0])
-        bad = receptor[(receptor < 0) | (receptor > n - 1)]
-        if bad.size:
-            raise ValueError(
-                f"Receptor type {int(bad[0])} is not available in {cls.name} "
-                f"(ports 0 .. {n - 1}: N_channels = {n})."
-            )
+        super().check_connections(p, sources, receptor)
         check_binary_sources(cls.name, sources)
 
     @staticmethod
@@ -70,26 +59,11 @@ class correlospinmatrix_detector(Recorder):
         return {"count_covariance": np.zeros((n, n, size), np.int64), "incoming": decoder}
 
     @classmethod
-    def on_set(cls, old, new, given, dt, now):
-        out = {}
-        delta_tau = default_delta_tau(given, old["delta_tau"], dt, 1)
-        if delta_tau is not None:  # a new node
-            new = {**new, "delta_tau": delta_tau}
-            out["delta_tau"] = delta_tau
-        if not given:
-            return out
-        nodes = range(len(new["delta_tau"]))
-        for i in nodes:  # NEST's Parameters_::set, on every set
-            if "N_channels" in given and new["N_channels"][i] < 1:
-                raise BadProperty("/N_channels can only be larger than zero.")
-            for name in ("delta_tau", "tau_max", "Tstart", "Tstop"):
-                if name in given and new[name][i] < 0:
-                    raise BadProperty(f"/{name} must not be negative.")
-            check_times(cls.name, new["delta_tau"][i], new["tau_max"][i], dt)
-        if given & (RESET_BY | {"N_channels"}):
-            cleared = [cls._cleared({k: new[k][i] for k in new}, dt) for i in nodes]
-            out |= {k: [c[k] for c in cleared] for k in cleared[0]}
-        return out
+    def _check_node(cls, new, given, i, dt):
+        for name in ("delta_tau", "tau_max", "Tstart", "Tstop"):
+            if name in given and new[name][i] < 0:
+                raise BadProperty(f"/{name} must not be negative.")
+        check_times(cls.name, new["delta_tau"][i], new["tau_max"][i], dt)
 
     @classmethod
     def collect(cls, status, rx):

@@ -8,7 +8,9 @@ refractory the right-hand side sees V_m clamped to V_reset and dV_m/dt = 0, othe
 above by V_th (:func:`membrane_v`). After integration a refractory neuron counts down with V_m held
 at V_reset, a free one at or above V_th spikes (:func:`advance`). Spikes arrive on receptor 0, by
 the weight's sign: excitatory for w > 0, inhibitory (conductance increment -w) otherwise; currents
-on receptor 0 reach the next step's right-hand side (:class:`ConductanceNeuron`).
+on receptor 0 reach the next step's right-hand side (:class:`ConductanceNeuron`). iaf_cond_alpha and
+iaf_cond_beta share their right-hand side (:func:`rise_decay_dynamics`) and update
+(:class:`RiseDecayConductanceNeuron`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,20 @@ REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
 I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
 T_REF_REMAINING = Param("t_ref_remaining", 0.0, u.ms, hidden=True)
 """The recordable ``t_ref_remaining``: resolution x refractory steps left, as NEST's ``get_r_``."""
+
+
+COMMON_PARAMS = (
+    Param("C_m", 250.0, u.pF),
+    Param("E_L", -70.0, u.mV),
+    Param("E_ex", 0.0, u.mV),
+    Param("E_in", -85.0, u.mV),
+    Param("I_e", 0.0, u.pA),
+    Param("V_reset", -60.0, u.mV),
+    Param("V_th", -55.0, u.mV),
+    Param("g_L", 16.6667, u.nS),
+    Param("t_ref", 2.0, u.ms),
+)
+"""The parameters and defaults iaf_cond_alpha, iaf_cond_beta and iaf_cond_exp share, in NEST's order."""
 
 
 def resolution_ms(dt: float) -> float:
@@ -97,3 +113,59 @@ class ConductanceNeuron(Node):
     def refractory_counts(p, dt):
         """NEST's ``RefractoryCounts``: ``Time(Time::ms(t_ref)).get_steps()``."""
         return steps_ceil(p["t_ref"], dt).astype(jnp.int64)
+
+
+def rise_decay_dynamics(rise_ex: str, decay_ex: str, rise_in: str, decay_in: str):
+    """The right-hand side of iaf_cond_alpha and iaf_cond_beta over (V_m, dg_ex, g_ex, dg_in, g_in):
+    each dg decays with the parameter named ``decay_*``, each g with the one named ``rise_*``."""
+
+    def dynamics(t, y, args):
+        p, i_stim, refractory = args
+        v = membrane_v(y[:, 0], refractory, p)
+        i_syn_exc = y[:, 2] * (v - p["E_ex"])
+        i_syn_inh = y[:, 4] * (v - p["E_in"])
+        i_leak = p["g_L"] * (v - p["E_L"])
+        dv = (-i_leak - i_syn_exc - i_syn_inh + i_stim + p["I_e"]) / p["C_m"]
+        return jnp.stack(
+            [
+                jnp.where(refractory, 0.0, dv),
+                -y[:, 1] / p[decay_ex],
+                y[:, 1] - y[:, 2] / p[rise_ex],
+                -y[:, 3] / p[decay_in],
+                y[:, 3] - y[:, 4] / p[rise_in],
+            ],
+            axis=-1,
+        )
+
+    return dynamics
+
+
+class RiseDecayConductanceNeuron(ConductanceNeuron):
+    """A neuron whose conductances rise and decay (iaf_cond_alpha, iaf_cond_beta): ``dynamics`` is
+    its right-hand side (:func:`rise_decay_dynamics`), ``prepare`` gives ``PSConInit_E`` and
+    ``PSConInit_I``, the dg increments per nS of weight of this step's spikes."""
+
+    dynamics: ClassVar = None
+    state = (
+        Param("V_m", -70.0, u.mV),
+        Param("dg_ex", 0.0, u.nS / u.ms),
+        Param("g_ex", 0.0, u.nS),
+        Param("dg_in", 0.0, u.nS / u.ms),
+        Param("g_in", 0.0, u.nS),
+        I_STIM,
+        REFRACTORY_STEPS,
+        T_REF_REMAINING,
+        INTEGRATION_STEP,
+    )
+    recordables = ("V_m", "g_ex", "g_in", "t_ref_remaining")
+
+    @classmethod
+    def update(cls, p, c, s, x, ctx):
+        y = jnp.stack([s["V_m"], s["dg_ex"], s["g_ex"], s["dg_in"], s["g_in"]], axis=-1)
+        y, spike, state = advance(cls.dynamics, y, p, s, x, ctx, c["refractory_counts"])
+        state["dg_ex"] = y[:, 1] + x["ex"] * c["PSConInit_E"]
+        state["g_ex"] = y[:, 2]
+        state["dg_in"] = y[:, 3] - x["in"] * c["PSConInit_I"]
+        state["g_in"] = y[:, 4]
+        state["t_ref_remaining"] = resolution_ms(ctx.dt) * state["refractory_steps"]
+        return state, spike.astype(jnp.float64)

@@ -13,7 +13,15 @@ import jax.numpy as jnp
 
 from nestjax.units import Param
 
-from .conductance import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, ConductanceNeuron, advance, membrane_v
+from .conductance import (
+    COMMON_PARAMS,
+    I_STIM,
+    INTEGRATION_STEP,
+    REFRACTORY_STEPS,
+    ConductanceNeuron,
+    advance,
+    membrane_v,
+)
 
 
 def iaf_cond_exp_dynamics(t, y, args):
@@ -31,15 +39,7 @@ def iaf_cond_exp_dynamics(t, y, args):
 class iaf_cond_exp(ConductanceNeuron):
     name = "iaf_cond_exp"
     params = (
-        Param("C_m", 250.0, u.pF),
-        Param("E_L", -70.0, u.mV),
-        Param("E_ex", 0.0, u.mV),
-        Param("E_in", -85.0, u.mV),
-        Param("I_e", 0.0, u.pA),
-        Param("V_reset", -60.0, u.mV),
-        Param("V_th", -55.0, u.mV),
-        Param("g_L", 16.6667, u.nS),
-        Param("t_ref", 2.0, u.ms),
+        *COMMON_PARAMS,
         Param("tau_syn_ex", 0.2, u.ms),
         Param("tau_syn_in", 2.0, u.ms),
     )

@@ -15,12 +15,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from nestjax.integrate.propagators import propagator_alpha
-from nestjax.model import BadProperty, PortNode, port_channels, port_input
+from nestjax.model import port_input
 from nestjax.timebase import steps_ceil
 from nestjax.units import Param
 
+from .multisynapse import MultisynapseNeuron
 
-class iaf_psc_alpha_multisynapse(PortNode):
+
+class iaf_psc_alpha_multisynapse(MultisynapseNeuron):
     name = "iaf_psc_alpha_multisynapse"
     params = (
         Param("C_m", 250.0, u.pF),
@@ -42,23 +44,6 @@ class iaf_psc_alpha_multisynapse(PortNode):
         Param("I_stim", 0.0, u.pA, hidden=True),
         Param("refractory_steps", 0, kind=int, hidden=True),
     )
-    recordables = ("I_syn", "I_syn_1", "V_m")
-    channels = ("current", *port_channels(1))
-    port_recordable, port_state = "I_syn_", "I_syn"
-    weight_unit = u.pA
-
-    @classmethod
-    def check(cls, p, dt):
-        if np.any(p["C_m"] <= 0):
-            raise BadProperty("Capacitance must be strictly positive.")
-        if np.any(p["tau_m"] <= 0):
-            raise BadProperty("Membrane time constant must be strictly positive.")
-        if np.any(p["tau_syn"] <= 0):
-            raise BadProperty("All synaptic time constants must be strictly positive.")
-        if np.any(p["t_ref"] < 0):
-            raise BadProperty("Refractory time must not be negative.")
-        if np.any(p["V_reset"] >= p["V_th"]):
-            raise BadProperty("Reset potential must be smaller than threshold.")
 
     @staticmethod
     def prepare(p, dt):
@@ -105,7 +90,3 @@ class iaf_psc_alpha_multisynapse(PortNode):
             "refractory_steps": r,
         }
         return state, spike.astype(jnp.float64)
-
-    @classmethod
-    def recordable(cls, p, s, name):
-        return jnp.sum(s["I_syn"], axis=1) if name == "I_syn" else super().recordable(p, s, name)

@@ -16,12 +16,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from nestjax.integrate.propagators import propagator_exp
-from nestjax.model import BadProperty, PortNode, port_channels, port_input
+from nestjax.model import BadProperty, port_input
 from nestjax.timebase import steps_ceil
 from nestjax.units import Param
 
+from .multisynapse import MultisynapseNeuron
 
-class iaf_psc_exp_multisynapse(PortNode):
+
+class iaf_psc_exp_multisynapse(MultisynapseNeuron):
     name = "iaf_psc_exp_multisynapse"
     params = (
         Param("C_m", 250.0, u.pF),
@@ -41,23 +43,7 @@ class iaf_psc_exp_multisynapse(PortNode):
         Param("I_stim", 0.0, u.pA, hidden=True),
         Param("refractory_steps", 0, kind=int, hidden=True),
     )
-    recordables = ("I_syn", "I_syn_1", "V_m")
-    channels = ("current", *port_channels(1))
-    port_recordable, port_state = "I_syn_", "I_syn"
-    weight_unit = u.pA
-
-    @classmethod
-    def check(cls, p, dt):
-        if np.any(p["C_m"] <= 0):
-            raise BadProperty("Capacitance must be > 0.")
-        if np.any(p["tau_m"] <= 0):
-            raise BadProperty("Membrane time constant must be strictly positive.")
-        if np.any(p["tau_syn"] <= 0):
-            raise BadProperty("All synaptic time constants must be strictly positive.")
-        if np.any(p["t_ref"] < 0):
-            raise BadProperty("Refractory time must not be negative.")
-        if np.any(p["V_reset"] >= p["V_th"]):
-            raise BadProperty("Reset potential must be smaller than threshold.")
+    capacitance_error = "Capacitance must be > 0."
 
     @classmethod
     def check_change(cls, old, new, given):
@@ -96,7 +82,3 @@ class iaf_psc_exp_multisynapse(PortNode):
         v = jnp.where(spike, p["V_reset"] - p["E_L"], v)
         state = {"V_m": v + p["E_L"], "I_syn": i_syn, "I_stim": x["current"], "refractory_steps": r}
         return state, spike.astype(jnp.float64)
-
-    @classmethod
-    def recordable(cls, p, s, name):
-        return jnp.sum(s["I_syn"], axis=1) if name == "I_syn" else super().recordable(p, s, name)
