@@ -1,0 +1,311 @@
+"""Shared ingredients of the aeif parity tests: parameter sets with known firing patterns, random
+parameters and inputs on NEST's grid (the ``adex`` fixture)."""
+
+from __future__ import annotations
+
+import copy
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+import nestjax as nj
+from nestjax.model import BadProperty
+from nestjax.testing import neuron_scenario
+from nestjax.testing.compare import CATEGORIES, ParityError
+from nestjax.testing.scenario import run_nest, run_nestjax
+
+NUDGE = 1e-10
+"""pA added to and taken from every neuron's I_e to measure how far rounding-level changes move
+NEST's own result (:func:`nest_spread`)."""
+WELL = 1e-7
+"""NEST's result counts as determined where the nudge moves it by at most this (NEST's units)."""
+FACTOR = 30
+"""Where it is not, nestjax stays within this multiple of NEST's own spread (or category B)..."""
+SETTLED = 1e-4
+"""... and spikes as NEST while NEST's own spread stays below this (a larger one can move a spike
+across a step boundary)."""
+
+# Firing patterns of Naud, Marcille, Clopath and Gerstner (2008), Biol Cybern 99:335, Table 1 (V_T as
+# V_th, V_r as V_reset, the step current as I_e), and the aeif_cond_alpha set of NEST's
+# brette_gerstner_fig_2c example with its second current. Naud's irregular set is in IRREGULAR.
+PATTERNS = {
+    "tonic": dict(
+        C_m=200.0, g_L=10.0, E_L=-70.0, V_th=-50.0, a=2.0, tau_w=30.0, b=0.0, V_reset=-58.0, I_e=500.0
+    ),
+    "adapting": dict(
+        C_m=200.0, g_L=12.0, E_L=-70.0, V_th=-50.0, a=2.0, tau_w=300.0, b=60.0, V_reset=-58.0, I_e=500.0
+    ),
+    "initial_burst": dict(
+        C_m=130.0, g_L=18.0, E_L=-58.0, V_th=-50.0, a=4.0, tau_w=150.0, b=120.0, V_reset=-50.0, I_e=400.0
+    ),
+    "regular_bursting": dict(
+        C_m=200.0, g_L=10.0, E_L=-58.0, V_th=-50.0, a=2.0, tau_w=120.0, b=100.0, V_reset=-46.0, I_e=210.0
+    ),
+    "delayed_accelerating": dict(
+        C_m=200.0, g_L=12.0, E_L=-70.0, V_th=-50.0, a=-10.0, tau_w=300.0, b=0.0, V_reset=-58.0, I_e=300.0
+    ),
+    "delayed_regular_bursting": dict(
+        C_m=100.0, g_L=10.0, E_L=-65.0, V_th=-50.0, a=-10.0, tau_w=90.0, b=30.0, V_reset=-47.0, I_e=110.0
+    ),
+    "transient": dict(
+        C_m=100.0, g_L=10.0, E_L=-65.0, V_th=-50.0, a=10.0, tau_w=90.0, b=100.0, V_reset=-47.0, I_e=350.0
+    ),
+    "brette_gerstner_2c": dict(a=4.0, b=80.5, I_e=800.0),
+}
+IRREGULAR = dict(
+    C_m=100.0, g_L=12.0, E_L=-60.0, V_th=-50.0, a=-11.0, tau_w=130.0, b=30.0, V_reset=-48.0, I_e=160.0
+)
+
+
+def grid(rng, dt, lo, hi, n=None):
+    """Sorted times on the grid of ``dt`` in [lo, hi] (one if ``n`` is None), repeats allowed;
+    rounded to 1e-9 ms so NEST's tic arithmetic sees grid times."""
+    steps = np.sort(rng.integers(round(lo / dt), round(hi / dt) + 1, size=n or 1))
+    times = [round(float(k) * dt, 9) for k in steps]
+    return times if n else times[0]
+
+
+def split(rng, dt, total, parts):
+    """``total`` ms as ``parts`` simulate calls of random whole-step lengths."""
+    steps = round(total / dt)
+    cuts = np.sort(rng.choice(np.arange(1, steps), size=parts - 1, replace=False))
+    return [round(float(k) * dt, 9) for k in np.diff([0, *cuts, steps])]
+
+
+def neuron(rng, threshold="V_th"):
+    """Random aeif parameters and state around a firing regime: no refractory time (NEST's default)
+    for a third, Delta_T = 0 for some, a current I_e from below to well above rheobase."""
+    p = {
+        "C_m": rng.uniform(80, 300),
+        "g_L": rng.uniform(8, 35),
+        "E_L": rng.uniform(-72, -58),
+        threshold: rng.uniform(-55, -48),
+        "Delta_T": float(rng.choice([0.0, rng.uniform(0.5, 4.0)], p=[0.2, 0.8])),
+        "a": rng.uniform(-10, 10),
+        "b": rng.uniform(0, 150),
+        "tau_w": rng.uniform(20, 300),
+        "t_ref": float(rng.choice([0.0, round(rng.uniform(0.1, 3.0), 2), round(rng.uniform(0.1, 3.0), 2)])),
+        "w": rng.uniform(-50, 100),
+        "gsl_error_tol": float(rng.choice([1e-6, 1e-6, 1e-5, 1e-7])),
+    }
+    # the exponential at V_peak, exp((V_peak - V_th) / Delta_T), at most exp(30) (exp(25.2) with
+    # NEST's defaults); far beyond, an RKF45 stage that overshoots V_peak puts ~exp(50) into the
+    # other derivatives, so that the last bits of exp decide w after each spike, in NEST as here
+    p["V_peak"] = p[threshold] + (p["Delta_T"] * rng.uniform(8, 30) if p["Delta_T"] else rng.uniform(0, 40))
+    p["V_reset"] = p[threshold] - rng.uniform(-3, 15)
+    p["V_m"] = rng.uniform(p["E_L"] - 5, p[threshold])
+    p["I_e"] = p["g_L"] * (p[threshold] - p["E_L"]) * rng.uniform(0.6, 2.5)
+    return p
+
+
+def drive(sc, rng, dt, T, spikes, target="n", signed=True):
+    """Currents on receptor 0 (a dc_generator, and a step_current_generator ramp with many steps)
+    and, per ``(receptor, low, high)`` in ``spikes``, two spike trains with multiplicities and one
+    with spike weights (factors of either sign where ``signed``), of weights in [low, high]; random
+    delays; ``T`` split into three calls."""
+    delay = lambda: grid(rng, dt, dt, 2.5)  # noqa: E731
+    start = grid(rng, dt, 0.0, T / 3)
+    sc.node(
+        "dc",
+        "dc_generator",
+        1,
+        {"amplitude": rng.uniform(-100, 300), "start": start, "stop": grid(rng, dt, start, T)},
+    )
+    n_ramp = 30
+    ramp = np.sort(rng.choice(np.arange(1, round(T / dt)), n_ramp, replace=False))
+    sc.node(
+        "ramp",
+        "step_current_generator",
+        1,
+        {
+            "amplitude_times": [round(float(k) * dt, 9) for k in ramp],
+            "amplitude_values": list(np.linspace(-200, 600, n_ramp) * rng.uniform(0.3, 1.0)),
+        },
+    )
+    sc.connect("dc", target, syn_spec={"delay": delay(), "weight": rng.uniform(0.5, 1.5)})
+    sc.connect("ramp", target, syn_spec={"delay": delay()})
+    for k, (port, low, high) in enumerate(spikes):
+        label = f"sg{k}"
+        n = int(np.clip(T / 8, 6, 40))
+        sc.node(
+            label,
+            "spike_generator",
+            3,
+            [
+                {
+                    "spike_times": grid(rng, dt, dt, T, n),
+                    "spike_multiplicities": [int(m) for m in rng.integers(1, 4, n)],
+                },
+                {
+                    "spike_times": grid(rng, dt, dt, T, n),
+                    "spike_multiplicities": [int(m) for m in rng.integers(1, 4, n)],
+                },
+                {
+                    "spike_times": grid(rng, dt, dt, T, n),
+                    "spike_weights": list(np.round(rng.uniform(-1 if signed else 0.1, 2, n), 3)),
+                },
+            ],
+        )
+        for i in range(3):
+            syn = {"weight": rng.uniform(low, high), "delay": delay()}
+            if port:
+                syn["receptor_type"] = port
+            sc.connect((label, slice(i, i + 1)), target, syn_spec=syn)
+    sc.simulate = split(rng, dt, T, 3)
+
+
+def _first_difference(a, b):
+    """The earliest time at which two sorted spike-time arrays differ (inf: identical)."""
+    n = min(a.size, b.size)
+    differ = np.flatnonzero(a[:n] != b[:n])
+    if differ.size:
+        return min(a[differ[0]], b[differ[0]])
+    return np.concatenate([a[n:], b[n:]]).min(initial=np.inf)
+
+
+def nest_spread(sc, record):
+    """How well NEST's own result is determined, per neuron of ``sc`` (a
+    :func:`~nestjax.testing.neuron_scenario`): NEST runs with every I_e changed by +-NUDGE pA.
+    Returns NEST's recordings, per sample and neuron the largest change of ``record``, and per
+    neuron the time from which its spikes change under the nudge (inf: they never do)."""
+    theirs = run_nest(sc)
+    label, model, n, params = sc.nodes[0]
+    gids = theirs["mm"]["senders"]
+    cut = np.full(gids.size, np.inf)
+    moved = np.zeros_like(theirs["mm"][record[0]])
+    for nudge in (NUDGE, -NUDGE):
+        nudged = copy.deepcopy(sc)
+        nudged.nodes[0] = (label, model, n, [{**q, "I_e": q.get("I_e", 0.0) + nudge} for q in params])
+        other = run_nest(nudged)
+        for j, g in enumerate(gids):
+            spikes = [np.sort(ev["times"][ev["senders"] == g]) for ev in (theirs["sr"], other["sr"])]
+            cut[j] = min(cut[j], _first_difference(*spikes))
+        moved = np.maximum(moved, np.max([np.abs(theirs["mm"][r] - other["mm"][r]) for r in record], axis=0))
+    return theirs, moved, cut
+
+
+def compare(parity, sc, model, record, scenario):
+    """Run ``sc`` (a :func:`~nestjax.testing.neuron_scenario`) in nestjax and NEST. A neuron whose
+    NEST result is determined (moves by at most WELL under +-NUDGE pA, with the same spikes) must
+    agree in category B throughout (recorded in the validation report). One whose NEST result is
+    not (irregular or fast spiking amplifies rounding-level changes at each spike's exponential
+    upswing, see docs/divergences.md) must agree within FACTOR times that spread or B, whichever is
+    larger, until its spikes change under the nudge, and spike identically while the spread is
+    below SETTLED. Returns nestjax's recordings and the number of neurons of the second kind."""
+    ours = run_nestjax(sc)
+    theirs, moved, cut = nest_spread(sc, record)
+    times = ours["mm"]["times"]
+    for key in ("times", "senders"):
+        if not np.array_equal(ours["mm"][key], theirs["mm"][key]):
+            raise AssertionError(f"{model} [{scenario}]: sample {key} differ")
+    keep = times[:, None] < cut[None, :]
+    spread = np.max(np.where(keep, moved, 0.0), axis=0)
+    well = (spread <= WELL) & np.isinf(cut)
+    what = f"{scenario}; {int(np.sum(~well))} of {well.size} neurons undetermined in NEST, compared apart"
+    for r in record:
+        parity.samples(model, r, ours["mm"][r][:, well], theirs["mm"][r][:, well], "B", what)
+    diff = [np.nan_to_num(np.abs(ours["mm"][r] - theirs["mm"][r]), nan=np.inf) for r in record]
+    err = np.max([np.where(keep, d, 0.0) for d in diff], axis=0).max(axis=0)
+    bound = np.maximum(CATEGORIES["B"].abs_tol, FACTOR * spread)
+    if np.any(err > bound):
+        j = int(np.argmax(err / bound))
+        raise ParityError(
+            f"{model} [{what}]: neuron {j} differs by {err[j]:.3e}, above {bound[j]:.3e} "
+            f"(NEST's own spread {spread[j]:.3e})"
+        )
+    unsettled = np.any(moved > SETTLED, axis=0)
+    until = np.minimum(cut, np.where(unsettled, times[np.argmax(moved > SETTLED, axis=0)], np.inf))
+    until = dict(zip(ours["mm"]["senders"].tolist(), until.tolist(), strict=True))
+    before = lambda ev: ev["times"] < np.array([until[int(g)] for g in ev["senders"]])  # noqa: E731
+    parity.events(
+        model,
+        {k: v[before(ours["sr"])] for k, v in ours["sr"].items()},
+        {k: v[before(theirs["sr"])] for k, v in theirs["sr"].items()},
+        what,
+    )
+    assert keep.mean() > 0.5, f"{model} [{scenario}]: NEST's spikes are determined for {keep.mean():.0%}"
+    return ours, int(np.sum(~well))
+
+
+def random_scenario(model, record, dt, seed, T, synapses, spikes, n=10, threshold="V_th", signed=True):
+    """``n`` random neurons (:func:`neuron`, plus ``synapses(rng)``; the last with Delta_T = 0)
+    observed every step, driven by :func:`drive` with ``spikes`` over ``T`` ms in three calls."""
+    rng = np.random.default_rng(seed)
+    params = [{**neuron(rng, threshold), **synapses(rng)} for _ in range(n)]
+    params[-1]["Delta_T"] = 0.0
+    for p in params:  # with V_reset at or above V_th an integrate-and-fire neuron spikes without end
+        if p["Delta_T"] == 0.0:
+            p["V_reset"] = min(p["V_reset"], p[threshold] - 1.0)
+    sc = neuron_scenario(model, dt, params, n, record)
+    drive(sc, rng, dt, T, spikes, signed=signed)
+    return sc
+
+
+def patterns_scenario(model, record, T=500.0, threshold="V_th"):
+    """The firing patterns (and Naud's irregular set) under their step current at dt = 0.1 ms, V_th
+    given as ``threshold``."""
+    rename = lambda p: {threshold if k == "V_th" else k: v for k, v in p.items()}  # noqa: E731
+    params = [rename(p) for p in (*PATTERNS.values(), IRREGULAR)]
+    sc = neuron_scenario(model, 0.1, params, len(params), record)
+    sc.simulate = [T]
+    return sc
+
+
+def parameter_checks(nest, model, bad, ok=()):
+    """Each of ``bad`` is refused by NEST (NESTError) and by nestjax (BadProperty) at Create; each of
+    ``ok`` accepted by both."""
+    for p in bad:
+        with pytest.raises(nest.NESTError):
+            nest.Create(model, 1, p)
+        with pytest.raises(BadProperty):
+            nj.Simulator(dt=0.1).create(model, 1, p)
+    for p in ok:
+        nest.Create(model, 1, p)
+        nj.Simulator(dt=0.1).create(model, 1, p)
+
+
+def receptors(nest, model, refused):
+    """Spike and current connections on each port of ``refused`` fail in NEST and in nestjax (naming
+    the receptor); port 0 works in both."""
+    sim = nj.Simulator(dt=0.1)
+    n = sim.create(model, 1)
+    for src in ("spike_generator", "dc_generator"):
+        sim.connect(sim.create(src, 1), n)
+        nest.Connect(nest.Create(src), nest.Create(model))
+        for port in refused:
+            with pytest.raises(ValueError, match="eceptor"):
+                sim.connect(sim.create(src, 1), n, syn_spec={"receptor_type": port})
+            with pytest.raises(nest.NESTError):
+                nest.Connect(nest.Create(src), nest.Create(model), syn_spec={"receptor_type": port})
+
+
+def several_spikes_in_one_step(parity, model, record):
+    """Without refractoriness an integrate-and-fire neuron (Delta_T = 0) reset just below V_th under
+    a large current spikes several times within one step, inside NEST's evolve loop: one event per
+    spike, w += b each time."""
+    params = {"t_ref": 0.0, "Delta_T": 0.0, "V_th": -50.0, "V_reset": -50.4, "a": 0.0, "b": 2.0}
+    params = [{**params, "I_e": i_e} for i_e in (3000.0, 20000.0)]
+    sc = neuron_scenario(model, 0.1, params, 2, record)
+    sc.simulate = [3.0, 7.0]
+    ours, _ = compare(parity, sc, model, record, "several spikes in one step")
+    assert np.max(np.unique(ours["sr"]["times"], return_counts=True)[1]) > 1
+
+
+@pytest.fixture
+def adex():
+    """The helpers above, as a namespace (test modules cannot import conftest)."""
+    return SimpleNamespace(
+        PATTERNS=PATTERNS,
+        IRREGULAR=IRREGULAR,
+        grid=grid,
+        split=split,
+        neuron=neuron,
+        drive=drive,
+        compare=compare,
+        random_scenario=random_scenario,
+        patterns_scenario=patterns_scenario,
+        parameter_checks=parameter_checks,
+        receptors=receptors,
+        several_spikes_in_one_step=several_spikes_in_one_step,
+    )
