@@ -26,19 +26,14 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, resolution_ms
+from nestjax.integrate.gsl_neuron import refractory_counts as steps_in_period
 from nestjax.integrate.rkf45 import control_yp, rkf45_evolve
 from nestjax.model import CURRENT, SPIKE, BadProperty, Node
-from nestjax.timebase import TimeBase, steps_ceil
 from nestjax.units import Param
 
 MAX_EXP_ARG = math.log(sys.float_info.max / 1e20)
 """NEST's bound on (V_peak - V_th) / Delta_T: exp of it leaves a margin of 1e20 below DBL_MAX."""
-
-INTEGRATION_STEP = Param("IntegrationStep", 0.0, u.ms, hidden=True)
-"""NEST's ``B_.IntegrationStep_``: the step size GSL proposes for the next evolve_apply."""
-REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
-I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
-
 
 def adex_params(*extra: Param, V_peak: float = 0.0) -> tuple[Param, ...]:
     """The parameters every aeif model has, with NEST's defaults, then ``extra``."""
@@ -59,14 +54,9 @@ def adex_params(*extra: Param, V_peak: float = 0.0) -> tuple[Param, ...]:
     )
 
 
-def resolution_ms(dt: float) -> float:
-    """NEST's ``Time::get_resolution().get_ms()``, the integration interval ``B_.step_``."""
-    return float(TimeBase(dt).ms_of(1))
-
-
 def refractory_counts(p, dt, name="t_ref"):
     """``Time(Time::ms(t_ref)).get_steps()``, and the count a spike starts: that + 1, or 0."""
-    counts = steps_ceil(p[name], dt).astype(jnp.int64)
+    counts = steps_in_period(p, dt, name)
     return jnp.where(counts > 0, counts + 1, 0)
 
 

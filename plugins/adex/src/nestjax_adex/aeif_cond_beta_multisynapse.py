@@ -12,43 +12,14 @@ every recordable.
 
 from __future__ import annotations
 
-import math
-
 import brainunit as u
-import jax
-import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.beta_normalization import beta_normalization_factor
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
 from .multisynapse import MultisynapseNeuron, multisynapse_params
-
-EPS = float(np.finfo(np.float64).eps)
-
-
-def _factor(tau_rise: float, tau_decay: float) -> float:
-    """One ``beta_normalization_factor``, with the C library's exp and log as NEST (Python's
-    ``math``): near tau_rise = tau_decay the peak is a difference of two close exponentials."""
-    difference = tau_decay - tau_rise
-    peak = 0.0
-    if abs(difference) > EPS:
-        t_peak = tau_decay * tau_rise * math.log(tau_decay / tau_rise) / difference
-        peak = math.exp(-t_peak / tau_decay) - math.exp(-t_peak / tau_rise)
-    if abs(peak) < EPS:
-        return math.e / tau_decay
-    return (1.0 / tau_rise - 1.0 / tau_decay) / peak
-
-
-def beta_normalization_factor(tau_rise, tau_decay):
-    """:func:`_factor` elementwise, computed on the host."""
-
-    def host(r, d):
-        r, d = np.broadcast_arrays(np.asarray(r, np.float64), np.asarray(d, np.float64))
-        return np.vectorize(_factor, otypes=[np.float64])(r, d)
-
-    out = jax.ShapeDtypeStruct(jnp.broadcast_shapes(jnp.shape(tau_rise), jnp.shape(tau_decay)), jnp.float64)
-    return jax.pure_callback(host, out, tau_rise, tau_decay, vmap_method="broadcast_all")
 
 
 class aeif_cond_beta_multisynapse(MultisynapseNeuron):

@@ -11,33 +11,14 @@ current for the next step's right-hand side. Spikes arrive on receptor 0 by the 
 
 from __future__ import annotations
 
-import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
 from nestjax.integrate.rkf45 import control_y
 from nestjax.model import CURRENT, SPIKE, Node
-from nestjax.timebase import TimeBase, steps_ceil
-from nestjax.units import Param
 
 CONTROL = control_y(1e-3, 0.0)
 """``gsl_odeiv_control_y_new(1e-3, 0.0)``, the control of every model here but hh_psc_alpha_gap."""
-INTEGRATION_STEP = Param("IntegrationStep", 0.0, u.ms, hidden=True)
-"""NEST's ``B_.IntegrationStep_``: the step size GSL proposes for the next evolve_apply."""
-REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
-I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
-
-
-def resolution_ms(dt: float) -> float:
-    """NEST's ``Time::get_resolution().get_ms()`` (tics x ms per tic), the integration interval."""
-    return float(TimeBase(dt).ms_of(1))
-
-
-def refractory_counts(p, dt, name="t_ref"):
-    """NEST's ``Time( Time::ms( t_ref ) ).get_steps()``."""
-    return steps_ceil(p[name], dt).astype(jnp.int64)
-
-
 def spike_test(v, v_old, threshold, r, counts):
     """NEST's hh_* spike test after integration: a refractory neuron counts down; a free one spikes
     where V_m >= threshold and V_m fell during the step (U_old > V_m), and its count starts.
@@ -63,17 +44,3 @@ class HHNeuron(Node):
         return super().route(event, receptor, weight)
 
 
-def beta_normalization_factor(tau_rise, tau_decay):
-    """NEST's ``beta_normalization_factor`` (libnestutil): the increment of dg per unit weight that
-    gives a beta-shaped conductance of peak 1 (e / tau_decay where the time constants are equal to
-    machine precision or the peak vanishes, NEST's fall-back to the alpha function)."""
-    diff = tau_decay - tau_rise
-    eps = float(np.finfo(np.float64).eps)
-    distinct = jnp.abs(diff) > eps
-    safe_diff = jnp.where(distinct, diff, 1.0)
-    t_peak = tau_decay * tau_rise * jnp.log(tau_decay / tau_rise) / safe_diff
-    peak = jnp.where(distinct, jnp.exp(-t_peak / tau_decay) - jnp.exp(-t_peak / tau_rise), 0.0)
-    alpha = jnp.abs(peak) < eps
-    return jnp.where(
-        alpha, jnp.e / tau_decay, (1.0 / tau_rise - 1.0 / tau_decay) / jnp.where(alpha, 1.0, peak)
-    )

@@ -16,21 +16,19 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.beta_normalization import beta_normalization_factor
+from nestjax.integrate.gsl_neuron import (
+    I_STIM,
+    INTEGRATION_STEP,
+    REFRACTORY_STEPS,
+    refractory_counts,
+    resolution_ms,
+)
 from nestjax.integrate.rkf45 import rkf45_integrate
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import (
-    CONTROL,
-    I_STIM,
-    INTEGRATION_STEP,
-    REFRACTORY_STEPS,
-    HHNeuron,
-    beta_normalization_factor,
-    refractory_counts,
-    resolution_ms,
-    spike_test,
-)
+from .hh import CONTROL, HHNeuron, spike_test
 from .hh_cond_exp_traub import TRAUB_PARAMS, TRAUB_STATE, traub_channels
 
 COLUMNS = ("V_m", "Act_m", "Inact_h", "Act_n", "dg_ex", "g_ex", "dg_in", "g_in")

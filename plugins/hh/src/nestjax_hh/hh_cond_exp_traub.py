@@ -17,20 +17,18 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import (
+    I_STIM,
+    INTEGRATION_STEP,
+    REFRACTORY_STEPS,
+    refractory_counts,
+    resolution_ms,
+)
 from nestjax.integrate.rkf45 import rkf45_integrate
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import (
-    CONTROL,
-    I_STIM,
-    INTEGRATION_STEP,
-    REFRACTORY_STEPS,
-    HHNeuron,
-    refractory_counts,
-    resolution_ms,
-    spike_test,
-)
+from .hh import CONTROL, HHNeuron, spike_test
 
 
 def traub_rates(v, exp=jnp.exp):

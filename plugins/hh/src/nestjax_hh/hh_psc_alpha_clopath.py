@@ -13,10 +13,10 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from .hh_psc_alpha import (
     COLUMNS,
     HH_PARAMS,

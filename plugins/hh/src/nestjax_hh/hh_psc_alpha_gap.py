@@ -15,10 +15,10 @@ import math
 import brainunit as u
 import jax.numpy as jnp
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from nestjax.integrate.rkf45 import control_y
 from nestjax.units import Param
 
-from .hh import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from .hh_psc_alpha import COLUMNS, advance_psc_alpha, check_hh, hh_psc_alpha
 
 CONTROL_GAP = control_y(1e-6, 0.0)

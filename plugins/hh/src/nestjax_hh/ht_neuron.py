@@ -24,19 +24,19 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.beta_normalization import beta_normalization_factor
+from nestjax.integrate.gsl_neuron import (
+    I_STIM,
+    INTEGRATION_STEP,
+    REFRACTORY_STEPS,
+    refractory_counts,
+    resolution_ms,
+)
 from nestjax.integrate.rkf45 import rkf45_evolve
 from nestjax.model import CURRENT, SPIKE, BadProperty, Node
 from nestjax.units import Param
 
-from .hh import (
-    CONTROL,
-    I_STIM,
-    INTEGRATION_STEP,
-    REFRACTORY_STEPS,
-    beta_normalization_factor,
-    refractory_counts,
-    resolution_ms,
-)
+from .hh import CONTROL
 
 RECEPTORS = {"AMPA": 1, "NMDA": 2, "GABA_A": 3, "GABA_B": 4}
 COLUMNS = (

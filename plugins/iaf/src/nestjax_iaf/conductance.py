@@ -21,16 +21,18 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import (
+    I_STIM,
+    INTEGRATION_STEP,
+    REFRACTORY_STEPS,
+    refractory_counts,
+    resolution_ms,
+)
 from nestjax.integrate.rkf45 import control_y, rkf45_integrate
 from nestjax.model import CURRENT, SPIKE, BadProperty, Node
-from nestjax.timebase import TimeBase, steps_ceil
 from nestjax.units import Param
 
 CONTROL = control_y(1e-3, 0.0)
-INTEGRATION_STEP = Param("IntegrationStep", 0.0, u.ms, hidden=True)
-"""NEST's ``B_.IntegrationStep_``: the step size GSL proposes for the next evolve_apply."""
-REFRACTORY_STEPS = Param("refractory_steps", 0, kind=int, hidden=True)
-I_STIM = Param("I_stim", 0.0, u.pA, hidden=True)
 T_REF_REMAINING = Param("t_ref_remaining", 0.0, u.ms, hidden=True)
 """The recordable ``t_ref_remaining``: resolution x refractory steps left, as NEST's ``get_r_``."""
 
@@ -47,11 +49,6 @@ COMMON_PARAMS = (
     Param("t_ref", 2.0, u.ms),
 )
 """The parameters and defaults iaf_cond_alpha, iaf_cond_beta and iaf_cond_exp share, in NEST's order."""
-
-
-def resolution_ms(dt: float) -> float:
-    """NEST's ``Time::get_resolution().get_ms()`` (tics x ms per tic), the integration interval."""
-    return float(TimeBase(dt).ms_of(1))
 
 
 def membrane_v(v, refractory, p):
@@ -112,7 +109,7 @@ class ConductanceNeuron(Node):
     @staticmethod
     def refractory_counts(p, dt):
         """NEST's ``RefractoryCounts``: ``Time(Time::ms(t_ref)).get_steps()``."""
-        return steps_ceil(p["t_ref"], dt).astype(jnp.int64)
+        return refractory_counts(p, dt)
 
 
 def rise_decay_dynamics(rise_ex: str, decay_ex: str, rise_in: str, decay_in: str):

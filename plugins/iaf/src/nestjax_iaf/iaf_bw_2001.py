@@ -20,12 +20,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax.scipy.special import gammainc, gammaln
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, resolution_ms
 from nestjax.integrate.rkf45 import control_y, rkf45_integrate
 from nestjax.model import CURRENT, SPIKE, BadProperty, Node
 from nestjax.timebase import steps_ceil
 from nestjax.units import Param
 
-from .conductance import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, resolution_ms
 from .iaf_tum_2000 import spike_time_ms
 
 RECEPTORS = {"AMPA": 1, "GABA": 2, "NMDA": 3}

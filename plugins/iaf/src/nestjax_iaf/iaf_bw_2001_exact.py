@@ -18,11 +18,11 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from nestjax.model import CURRENT, SPIKE, Node, port_channels, port_input
 from nestjax.timebase import steps_ceil
 from nestjax.units import Param
 
-from .conductance import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from .iaf_bw_2001 import CURRENTS, PARAMS, RECEPTORS, check_bw, dv_dt, integrate, synaptic_currents, threshold
 
 WEIGHTS = "NMDA_weights"

@@ -19,11 +19,12 @@ import brainunit as u
 import jax.numpy as jnp
 import numpy as np
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, resolution_ms
 from nestjax.integrate.rkf45 import rkf45_integrate
 from nestjax.model import CURRENT, SPIKE, BadProperty, Node
 from nestjax.units import Param
 
-from .conductance import CONTROL, I_STIM, INTEGRATION_STEP, resolution_ms
+from .conductance import CONTROL
 
 Y = ("V_m", "dg_ex", "g_ex", "dg_in", "g_in", "dg_ahp", "G_ahp")  # NEST's state vector order
 

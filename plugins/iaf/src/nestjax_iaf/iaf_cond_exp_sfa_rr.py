@@ -12,9 +12,10 @@ from __future__ import annotations
 import brainunit as u
 import jax.numpy as jnp
 
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS
 from nestjax.units import Param
 
-from .conductance import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, ConductanceNeuron, advance, membrane_v
+from .conductance import ConductanceNeuron, advance, membrane_v
 
 
 def iaf_cond_exp_sfa_rr_dynamics(t, y, args):
