@@ -1,5 +1,6 @@
 """Shared helpers of the hh parity tests: random input on NEST's grid (currents on receptor 0,
-spike trains with multiplicities on given ports and weights, random delays) and split calls."""
+spike trains with multiplicities on given ports and weights, random delays), split calls, and
+NEST's refusals of bad parameters and ports."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+
+import nestjax as nj
+from nestjax.model import BadProperty
 
 
 def grid(rng, dt, lo, hi, n=None):
@@ -62,7 +66,24 @@ def drive(sc, rng, dt, T, spikes, current=(-100.0, 400.0), n_spikes=40):
     sc.simulate = [round(b - a, 9) for a, b in zip([0.0, *splits], [*splits, T])]
 
 
+def refused_as_nest(nest, model, bads, ports=(("spike_generator", 1), ("dc_generator", 1))):
+    """Each parameter set in ``bads`` is refused by NEST (NESTError) and by nestjax (BadProperty), and
+    connections from each (source model, receptor port) in ``ports`` are refused by both."""
+    for bad in bads:
+        with pytest.raises(nest.NESTError):
+            nest.Create(model, 1, bad)
+        with pytest.raises(BadProperty):
+            nj.Simulator(dt=0.1).create(model, 1, bad)
+    sim = nj.Simulator(dt=0.1)
+    n = sim.create(model, 1)
+    for src, port in ports:
+        with pytest.raises(ValueError, match="receptor"):
+            sim.connect(sim.create(src, 1), n, syn_spec={"receptor_type": port})
+        with pytest.raises(nest.NESTError):
+            nest.Connect(nest.Create(src), nest.Create(model), syn_spec={"receptor_type": port})
+
+
 @pytest.fixture
 def hh():
     """The helpers above, as a namespace (test modules cannot import conftest)."""
-    return SimpleNamespace(grid=grid, drive=drive)
+    return SimpleNamespace(grid=grid, drive=drive, refused_as_nest=refused_as_nest)

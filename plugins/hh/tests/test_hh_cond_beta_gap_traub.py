@@ -5,8 +5,6 @@ receptors."""
 import numpy as np
 import pytest
 
-import nestjax as nj
-from nestjax.model import BadProperty
 from nestjax.testing import neuron_scenario
 
 MODEL = "hh_cond_beta_gap_traub"
@@ -43,17 +41,6 @@ def test_random_neurons_and_inputs(parity, hh, dt, seed, T):
     assert np.ptp(ours["mm"]["g_in"]) > 10
 
 
-def test_parameter_checks_and_receptors_as_nest(nest):
+def test_parameter_checks_and_receptors_as_nest(nest, hh):
     bads = [{"C_m": 0.0}, {"t_ref": -0.1}, {"tau_rise_ex": 0.0}, {"tau_decay_in": -1.0}, {"g_L": -1.0}]
-    for bad in bads:
-        with pytest.raises(nest.NESTError):
-            nest.Create(MODEL, 1, bad)
-        with pytest.raises(BadProperty):
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-    sim = nj.Simulator(dt=0.1)
-    n = sim.create(MODEL, 1)
-    for src in ("spike_generator", "dc_generator"):
-        with pytest.raises(ValueError, match="receptor"):
-            sim.connect(sim.create(src, 1), n, syn_spec={"receptor_type": 1})
-        with pytest.raises(nest.NESTError):
-            nest.Connect(nest.Create(src), nest.Create(MODEL), syn_spec={"receptor_type": 1})
+    hh.refused_as_nest(nest, MODEL, bads)

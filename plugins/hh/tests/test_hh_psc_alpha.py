@@ -4,8 +4,6 @@ identical spike steps), NEST's parameter checks and receptors."""
 import numpy as np
 import pytest
 
-import nestjax as nj
-from nestjax.model import BadProperty
 from nestjax.testing import neuron_scenario, run_both
 
 MODEL = "hh_psc_alpha"
@@ -38,20 +36,9 @@ def test_random_neurons_and_inputs(parity, hh, dt, seed, T):
     assert np.ptp(ours["mm"]["I_syn_in"]) > 10
 
 
-def test_parameter_checks_and_receptors_as_nest(nest):
+def test_parameter_checks_and_receptors_as_nest(nest, hh):
     bads = [{"C_m": 0.0}, {"t_ref": -0.1}, {"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0}, {"g_K": -1.0}]
-    for bad in bads:
-        with pytest.raises(nest.NESTError):
-            nest.Create(MODEL, 1, bad)
-        with pytest.raises(BadProperty):
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-    sim = nj.Simulator(dt=0.1)
-    n = sim.create(MODEL, 1)
-    for src in ("spike_generator", "dc_generator"):
-        with pytest.raises(ValueError, match="receptor"):
-            sim.connect(sim.create(src, 1), n, syn_spec={"receptor_type": 1})
-        with pytest.raises(nest.NESTError):
-            nest.Connect(nest.Create(src), nest.Create(MODEL), syn_spec={"receptor_type": 1})
+    hh.refused_as_nest(nest, MODEL, bads)
 
 
 def test_strong_hyperpolarisation_divergence():

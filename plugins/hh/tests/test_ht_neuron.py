@@ -5,8 +5,6 @@ NEST's parameter checks and receptors."""
 import numpy as np
 import pytest
 
-import nestjax as nj
-from nestjax.model import BadProperty
 from nestjax.testing import neuron_scenario, run_both
 
 MODEL = "ht_neuron"
@@ -52,21 +50,11 @@ def test_random_neurons_and_inputs(parity, hh, dt, seed, T):
     assert all(np.ptp(ours["mm"][k]) > 1e-9 for k in RECORD), {k: np.ptp(ours["mm"][k]) for k in RECORD}
 
 
-def test_parameter_checks_and_receptors_as_nest(nest):
+def test_parameter_checks_and_receptors_as_nest(nest, hh):
     bads = [{"g_peak_AMPA": -0.1}, {"t_ref": -0.1}, {"tau_m": 0.0}, {"tau_rise_NMDA": 50.0}, {"g_KL": -1.0}]
     bads += [{"tau_Mg_fast_NMDA": 30.0}]
-    for bad in bads:
-        with pytest.raises(nest.NESTError):
-            nest.Create(MODEL, 1, bad)
-        with pytest.raises(BadProperty):
-            nj.Simulator(dt=0.1).create(MODEL, 1, bad)
-    sim = nj.Simulator(dt=0.1)
-    n = sim.create(MODEL, 1)
-    for src, port in (("spike_generator", 0), ("spike_generator", 5), ("dc_generator", 1)):
-        with pytest.raises(ValueError, match="receptor"):
-            sim.connect(sim.create(src, 1), n, syn_spec={"receptor_type": port})
-        with pytest.raises(nest.NESTError):
-            nest.Connect(nest.Create(src), nest.Create(MODEL), syn_spec={"receptor_type": port})
+    ports = (("spike_generator", 0), ("spike_generator", 5), ("dc_generator", 1))
+    hh.refused_as_nest(nest, MODEL, bads, ports)
 
 
 def test_clamp_value_after_a_spike_at_a_call_boundary_divergence():
