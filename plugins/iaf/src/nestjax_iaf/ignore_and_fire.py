@@ -4,7 +4,7 @@ Follows NEST ``models/ignore_and_fire.{h,cpp}``: the firing period is ``Time(ms(
 in steps and the steps to the first spike ``Time(ms(1000 phase / rate))``, both rounded up to
 whole steps; a step whose counter is zero fires and restarts it at period - 1, any other step
 counts down. As NEST, the counter is recomputed whenever the node's status is set (a ``set``
-marks it stale, and so does a change of ``phase`` or ``rate``).
+marks it for a restart).
 Spikes and currents are accepted on receptor 0 and ignored. Parity category D.
 """
 
@@ -27,9 +27,7 @@ class ignore_and_fire(Node):
     )
     state = (
         Param("phase_steps", 0, kind=int, hidden=True),
-        # phase and rate the counter was last computed from (NaN: not yet)
-        Param("counted_phase", np.nan, hidden=True),
-        Param("counted_rate", np.nan, hidden=True),
+        Param("restart", True, kind=bool, hidden=True),  # recompute the counter from phase and rate
     )
 
     @classmethod
@@ -41,8 +39,7 @@ class ignore_and_fire(Node):
 
     @classmethod
     def on_set(cls, old, new, given, dt, now):
-        n = len(np.asarray(new["rate"]))
-        return {"counted_phase": np.full(n, np.nan)}
+        return {"restart": np.ones(len(np.asarray(new["rate"])), bool)}
 
     @classmethod
     def route(cls, event, receptor, weight):
@@ -60,12 +57,10 @@ class ignore_and_fire(Node):
 
     @staticmethod
     def update(p, c, s, x, ctx):
-        fresh = (s["counted_phase"] != p["phase"]) | (s["counted_rate"] != p["rate"])
-        steps = jnp.where(fresh, c["initial_steps"], s["phase_steps"])
+        steps = jnp.where(s["restart"], c["initial_steps"], s["phase_steps"])
         spike = steps == 0
         state = {
             "phase_steps": jnp.where(spike, c["period_steps"] - 1, steps - 1),
-            "counted_phase": p["phase"],
-            "counted_rate": p["rate"],
+            "restart": jnp.zeros_like(s["restart"]),
         }
         return state, spike.astype(jnp.float64)
