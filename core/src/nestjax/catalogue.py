@@ -27,12 +27,3 @@ _FAMILIES = {
 }
 
 PROVIDER = {name: dist for dist, names in _FAMILIES.items() for name in names.split()}
-
-NOT_YET = {
-    "gap_junction": (
-        "gap junctions need NEST's waveform relaxation (use_wfr, wfr_comm_interval, wfr_tol, "
-        "wfr_max_iterations, wfr_interpolation_order), which nestjax does not implement yet; "
-        "hh_psc_alpha_gap and hh_cond_beta_gap_traub run without gap junctions"
-    ),
-}
-"""Models of NEST 3.10 whose distribution is known but which it does not provide yet, and why."""

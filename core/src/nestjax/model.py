@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .units import Param
+from .waveform_relaxation import GapInput
 
 SPIKE = "spike"
 CURRENT = "current"
@@ -59,6 +60,10 @@ class StepContext:
     gids: Any
     min_delay: int = 1
     """Steps per update slice (NEST's min_delay): a slice starts at a multiple of it, as NEST's."""
+    gap: GapInput | None = None
+    """For :attr:`Node.gap_junctions` models in a network with gap junctions: this step's gap input,
+    and whether the update is a waveform-relaxation pass (:mod:`~nestjax.waveform_relaxation`);
+    None otherwise."""
 
     def node_keys(self):
         """One key per node, keyed by (seed, step, node id)."""
@@ -142,6 +147,15 @@ class Node(Model):
     draw_width: ClassVar[int] = 1
     """Values per node that the update of a ``per_target`` model hands to :meth:`draw` each step;
     above 1, ``update`` returns (nodes, draw_width) and ``draw`` sees (steps, sources, draw_width)."""
+    gap_junctions: ClassVar[bool] = False
+    """Whether it sends and handles NEST's GapJunctionEvent (receptor 0): gap_junction connections
+    join its nodes, and where any exist its update reads ``ctx.gap`` and takes part in the
+    waveform relaxation (:mod:`~nestjax.waveform_relaxation`)."""
+    gap_variable: ClassVar[str] = "V_m"
+    """The state variable a gap model sends to its partners."""
+    wfr_carried: ClassVar[tuple[str, ...]] = ()
+    """State a relaxation pass leaves changed (NEST keeps it in the model's buffers, which
+    ``wfr_update`` does not restore, e.g. GSL's ``IntegrationStep``); the rest is restored."""
 
     @classmethod
     def route(cls, event: str, receptor: np.ndarray, weight: np.ndarray):
@@ -423,3 +437,7 @@ class Synapse(Model):
     """A synapse model; parameters are per connection. ``weight`` and ``delay`` are common to all."""
 
     kind: ClassVar[str] = "synapse"
+    gap: ClassVar[bool] = False
+    """A gap junction (NEST's ``gap_junction``): it joins two :attr:`Node.gap_junctions` nodes with a
+    weight and no delay (it counts the kernel's ``wfr_comm_interval`` towards min_delay), and is
+    made as a symmetric pair (``make_symmetric``, or all_to_all within one population)."""

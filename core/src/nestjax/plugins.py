@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pluggy
 
 from . import hookspecs
-from .catalogue import NOT_YET, PROVIDER
+from .catalogue import PROVIDER
 from .model import Model
 
 ENTRY_POINT_GROUP = "nestjax"
@@ -78,9 +78,7 @@ class Registry:
                     raise TypeError(f"plugin {family!r} registered {cls!r}, which is not a Model class")
                 if cls.name in models:
                     other = models[cls.name].distribution
-                    raise ValueError(
-                        f"model {cls.name!r} is registered twice: by {other!r} and by {dist!r}"
-                    )
+                    raise ValueError(f"model {cls.name!r} is registered twice: by {other!r} and by {dist!r}")
                 models[cls.name] = ModelInfo(cls.name, cls.kind, family, dist, cls)
         rules: dict[str, object] = {}
         for impl in self.pm.hook.nestjax_connection_rules.get_hookimpls():
@@ -97,10 +95,6 @@ class Registry:
         """The class registered under a NEST name, or an error saying where to get it."""
         if name in self._models:
             return self._models[name].cls
-        installed = {m.distribution for m in self._models.values()}
-        if name in NOT_YET and PROVIDER[name] in installed:
-            why = NOT_YET[name]
-            raise UnknownModel(f"model {name!r} is not implemented in {PROVIDER[name]!r} yet: {why}")
         if name in PROVIDER:
             raise UnknownModel(
                 f"model {name!r} is not installed; it is provided by {PROVIDER[name]!r} "
@@ -112,9 +106,7 @@ class Registry:
 
     def rule(self, name: str):
         if name not in self._rules:
-            raise ValueError(
-                f"unknown connection rule {name!r}; available: {', '.join(sorted(self._rules))}"
-            )
+            raise ValueError(f"unknown connection rule {name!r}; available: {', '.join(sorted(self._rules))}")
         return self._rules[name]
 
 

@@ -27,6 +27,7 @@ from .recording_backends import STATUS, Backend
 from .result import Result
 from .timebase import TimeBase, ms
 from .units import Param
+from .waveform_relaxation import WfrSettings
 
 
 class Simulator:
@@ -43,6 +44,7 @@ class Simulator:
         self._rec = Recording(self)
         self._copies: dict[str, type[Model]] = {}  # copy_model's models, in the order made
         self._data_path, self._data_prefix, self._overwrite = "", "", False
+        self._wfr = WfrSettings(float(self.tb.ms_of(1)))
         self._step = 0
         self._program: Program | None = None
         self._old_tables = None  # the tables of the last program, to carry pending input over
@@ -190,6 +192,43 @@ class Simulator:
     def overwrite_files(self, value: bool) -> None:
         self._overwrite = bool(value)
 
+    # ------------------------------------------------------ waveform relaxation
+    def _wfr_property(name: str, doc: str):  # noqa: N805 (a property factory, used in the class body)
+        def get(self):
+            return getattr(self._wfr, name)
+
+        def put(self, value):
+            self._wfr.set(name, value, bool(self._pops), bool(self._conns))
+            self._invalidate()
+
+        return property(get, put, doc=doc)
+
+    use_wfr = _wfr_property(
+        "use_wfr",
+        "NEST's kernel ``use_wfr`` (default True): gap junctions are solved by waveform "
+        "relaxation; set before creating nodes. False: each step sees the partners' V_m of the last step.",
+    )
+    wfr_comm_interval = _wfr_property(
+        "wfr_comm_interval",
+        "NEST's kernel ``wfr_comm_interval`` in ms (default 1.0; the resolution "
+        "without waveform relaxation): what gap junctions count as their delay towards min_delay, "
+        "the length of the slices that are iterated; set before connecting.",
+    )
+    wfr_tol = _wfr_property(
+        "wfr_tol",
+        "NEST's kernel ``wfr_tol`` in mV (default 1e-4): passes over a slice stop when no "
+        "V_m moved by more than this.",
+    )
+    wfr_max_iterations = _wfr_property(
+        "wfr_max_iterations", "NEST's kernel ``wfr_max_iterations`` (default 15): passes per slice at most."
+    )
+    wfr_interpolation_order = _wfr_property(
+        "wfr_interpolation_order",
+        "NEST's kernel ``wfr_interpolation_order``: 0, 1 or 3 (default, "
+        "cubic Hermite), the polynomial of a partner's V_m within a step.",
+    )
+    del _wfr_property
+
     def _check_view(self, view, what: str) -> NodeView:
         if not isinstance(view, NodeView):
             raise TypeError(f"{what} must be a NodeView, got {type(view).__name__}")
@@ -298,6 +337,9 @@ class Simulator:
                 'Synapse parameter "weight_recorder" can only be set through copy_model '
                 "(NEST's CopyModel or SetDefaults), not per connection."
             )
+        syn_model = self._model(dict(syn_spec or {}).get("synapse_model", "static_synapse"))
+        if getattr(syn_model, "gap", False):
+            rules.check_symmetric(rule_name, spec, pre, post, dict(syn_spec or {}))
         rng = self._rng()
         conns = rule(pre, post, spec, rng)
         sources, targets = (np.asarray(a) for a in conns)
@@ -326,8 +368,14 @@ class Simulator:
                 f"valid names: {', '.join(sorted(specs))}"
             )
         n = sources.size
-        weight = weight_in_target_unit(syn.pop("weight", specs["weight"].default), post_models)
-        delay = specs["delay"].to_nest(syn.pop("delay", specs["delay"].default))
+        weight = syn.pop("weight", specs["weight"].default)
+        weight = weight_in_target_unit(weight, post_models, specs["weight"])
+        if syn_model.gap:  # no delay: it counts wfr_comm_interval towards min_delay, as in NEST
+            if "delay" in syn:
+                raise ValueError(f"{syn_model.name} connection has no delay")
+            delay = np.asarray(self._wfr.wfr_comm_interval)
+        else:
+            delay = specs["delay"].to_nest(syn.pop("delay", specs["delay"].default))
         steps = per_connection(Param("delay_steps", 1, kind=int), delay_steps(delay, self.tb), n)
         values = {
             name: per_connection(specs[name], syn.pop(name, specs[name].default), n)
@@ -363,6 +411,9 @@ class Simulator:
             sel = slice(None) if pairs.size == 1 else (sk * n_pops + tk) == pair
             receptor, weight = batch.receptor[sel], batch.weight[sel]
             receptors = receptor[:1] if receptor.min() == receptor.max() else np.unique(receptor)
+            if batch.synapse.gap:
+                _check_gap(source, target, receptors)
+                continue
             signs = np.array([w for w in (1.0, -1.0, 0.0) if np.any(np.sign(weight) == w)])
             r, w = np.meshgrid(receptors, signs)
             target.route(source.emits, r.ravel(), w.ravel())
@@ -400,7 +451,13 @@ class Simulator:
         )
         self._ring.value = _carry_ring(self._ring.value, self._old_tables, tables, self._pops, self._step)
         self._program = Program(
-            tables, self._pops, self.dt, self.seed, self._old_tables, self._rec.nest_min_delay()
+            tables,
+            self._pops,
+            self.dt,
+            self.seed,
+            self._old_tables,
+            self._rec.nest_min_delay(),
+            replace(self._wfr),
         )
         self._rec.started(self._step)
 
@@ -423,12 +480,13 @@ class Simulator:
         start, end = self._step, self._step + n
         outs = []
         bar = _progress_bar(self.tb.ms_of(n), self.tb.ms_of(start)) if progress else None
-        for step0 in range(start, end, prog.chunk_steps):
-            stop = min(end, step0 + prog.chunk_steps)
-            state, ring, out = prog.run_chunk(params, state, ring, step0, stop)
+        step = start
+        while step < end:
+            state, ring, out, stop = prog.run_chunk(params, state, ring, step, end)
             outs.append(out)
             if bar is not None:
-                bar.update(float(self.tb.ms_of(stop - step0)))
+                bar.update(float(self.tb.ms_of(stop - step)))
+            step = stop
         if bar is not None:
             bar.close()
         for p, s in zip(nodes, state):
@@ -441,6 +499,19 @@ class Simulator:
     def time(self):
         """Current simulation time."""
         return u.Quantity(self._step * self.dt, unit=u.ms)
+
+
+def _check_gap(source, target, receptors) -> None:
+    """NEST's checks of a gap junction: both ends send and handle GapJunctionEvent, on receptor 0."""
+    if not getattr(source, "gap_junctions", False):
+        raise ValueError(f"The source node does not support gap junction output ({source.name}).")
+    if not getattr(target, "gap_junctions", False):
+        raise ValueError(
+            f"The target node or synapse model does not support gap junction input ({target.name})."
+        )
+    if np.any(receptors != 0):
+        bad = int(receptors[receptors != 0][0])
+        raise ValueError(f"Receptor type {bad} is not available in {target.name}.")
 
 
 def _default(spec: Param, value):

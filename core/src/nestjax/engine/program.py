@@ -1,10 +1,13 @@
 """The compiled network: one jitted function that advances all populations by one chunk.
 
-A chunk is a ``lax.scan`` over update slices of ``min_delay`` steps; within a slice each step
-updates every population in creation order, and at the end of the slice the slice's events are
-delivered into the ring buffer (every delay is at least ``min_delay``, so no event is due inside
-the slice it was sent in, as in NEST). Steps past the requested end are skipped, so one compiled
-function serves every ``simulate`` length.
+A chunk is a ``lax.scan`` over update slices of ``min_delay`` steps, which start at multiples of
+it as NEST's do; within a slice each step updates every population in creation order, and at the
+end of the slice the slice's events are delivered into the ring buffer (every delay is at least
+``min_delay``, so no event is due inside the slice it was sent in, as in NEST). Steps before the
+requested start (a call that begins inside a slice) and past the requested end are skipped, so one
+compiled function serves every ``simulate`` length. With gap junctions, the slices are NEST's
+(``min_delay`` counting recorders and ``wfr_comm_interval``), and each is first iterated by waveform
+relaxation (:mod:`.relaxation`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from jax import lax
 
 from ..model import StepContext, WeightedSpikes
 from ..network.tables import PARTS, Tables
+from ..waveform_relaxation import GapInput, WfrSettings
 from .delivery import BATCH, deliver_dense, deliver_spikes
+from .relaxation import after_slice, no_coupling, relax
 
 CHUNK_STEPS = 1000
 SAMPLE_BYTES = 64 * 2**20
@@ -40,20 +45,31 @@ class Program:
     """The step loop of one network structure, compiled once and reused by ``simulate`` calls."""
 
     def __init__(
-        self, tables: Tables, pops, dt: float, seed: int, previous: Tables | None = None, nest_slice: int = 0
+        self,
+        tables: Tables,
+        pops,
+        dt: float,
+        seed: int,
+        previous: Tables | None = None,
+        nest_slice: int = 0,
+        wfr: WfrSettings | None = None,
     ):
         """``nest_slice``: NEST's min_delay in steps (connections to recorders included), the update
-        slices that models following NEST's slices see as ``StepContext.min_delay``; 0: the
-        engine's own (``tables.min_delay``)."""
+        slices that models following NEST's slices see as ``StepContext.min_delay``, and the engine's
+        slices where gap junctions exist; 0: the engine's own (``tables.min_delay``). ``wfr``: the
+        kernel's waveform-relaxation settings (NEST's defaults if None)."""
         self.t, self.dt, self.seed = tables, dt, seed
         self.nest_slice = nest_slice or tables.min_delay
+        self.wfr = wfr or WfrSettings(dt)
         self.pops = pops
         self.node_pops = [p for p in pops if p.is_node]
         self.wide, self.n_cols = _wide_columns(pops, tables.n_nodes)
         for g in tables.dense:
             g.state = _target_state(g, pops, dt, previous)
         n_cols = sum(s.local.size for s in tables.sampled)
-        D = tables.min_delay
+        D = self.D = self.nest_slice if tables.gap is not None else tables.min_delay
+        if tables.gap is not None:
+            tables.gap.carry = _gap_carry(tables.gap, previous, D, self.wfr.wfr_interpolation_order)
         target = max(D, min(CHUNK_STEPS, SAMPLE_BYTES // max(1, 8 * n_cols)))
         self.slices = max(1, target // D)
         self.chunk_steps = self.slices * D
@@ -74,16 +90,29 @@ class Program:
             "out_row": t.out_row,
             "out_delay": t.out_delay,
             "out_scale": t.out_scale,
-            "weighted": None if t.weighted is None else {
-                k: v for k, v in dataclasses.asdict(t.weighted).items() if k != "pops"
-            },
+            "weighted": None
+            if t.weighted is None
+            else {k: v for k, v in dataclasses.asdict(t.weighted).items() if k != "pops"},
             "dense": [
                 {
-                    "source": g.source, "row": g.row, "delay": g.delay, "scale": g.scale, "uid": g.uid,
-                    "unique": self._columns(g), "lane": np.unique(g.source, return_inverse=True)[1],
+                    "source": g.source,
+                    "row": g.row,
+                    "delay": g.delay,
+                    "scale": g.scale,
+                    "uid": g.uid,
+                    "unique": self._columns(g),
+                    "lane": np.unique(g.source, return_inverse=True)[1],
                 }
                 for g in t.dense
             ],
+            "gap": None
+            if t.gap is None
+            else {
+                "pre": t.gap.pre,
+                "post": t.gap.post,
+                "weight": t.gap.weight,
+                "total": t.gap.total,
+            },
             "recorded": np.nonzero(t.spike_recorded)[0],
             "sampled": [s.local for s in t.sampled],
         }
@@ -112,9 +141,9 @@ class Program:
         self.spike_cap = int(max(needed, 2 * self.spike_cap))
         self._compile()
 
-    def _chunk(self, arrays, params, state, ring, step0, k_end, target):
+    def _chunk(self, arrays, params, state, ring, step0, k_start, k_end, target, gap_carry):
         self.traces += 1
-        t, dt, D, N = self.t, self.dt, self.t.min_delay, self.t.n_nodes
+        t, dt, D, N = self.t, self.dt, self.D, self.t.n_nodes
         consts = [p.model.prepare(params[i], dt) for i, p in enumerate(self.node_pops)]
         base = jax.random.key(self.seed)
         node_base, syn_base = jax.random.fold_in(base, 0), jax.random.fold_in(base, 1)
@@ -123,9 +152,31 @@ class Program:
         sample_cols = sum(s.local.size for s in t.sampled)
         weighted = () if t.weighted is None else t.weighted.pops
         n_w = 0 if t.weighted is None else t.weighted.nodes.size
+        order = self.wfr.wfr_interpolation_order
+        gap_js = [pos[k] for k in t.gap.pops] if t.gap is not None else []
+        gap_at = dict(zip(gap_js, np.cumsum([0] + [self.node_pops[j].n for j in gap_js])))
 
-        def step(state, k_buf):
-            k, buf = k_buf
+        def call(j, p, s, k, key, buf, gap, relaxing):
+            """Population ``p`` (node position ``j``, state ``s``) updated at step k; ``gap``: this
+            step's (coefficients, total) of all gap nodes, or None."""
+            r0, chans = t.pop_rows[p.index], t.channels[p.index]
+            x = buf[r0 : r0 + len(chans) * p.n].reshape(len(chans), p.n)
+            g = None
+            if j in gap_at:
+                o = int(gap_at[j])
+                g = GapInput(gap[0][o : o + p.n], gap[1][o : o + p.n], order, relaxing)
+            ctx = StepContext(
+                step=k,
+                dt=dt,
+                key=jax.random.fold_in(key, p.first),
+                gids=gids[j],
+                min_delay=self.nest_slice,
+                gap=g,
+            )
+            return p.model.update(params[j], consts[j], s, dict(zip(chans, x)), ctx)
+
+        def step(state, xs, total):
+            k, buf, coefficients = xs
             key = jax.random.fold_in(node_base, k)
             new_state, emitted, offsets, parts, extra = [], [], [], [], []
             j = 0
@@ -134,14 +185,7 @@ class Program:
                     emitted.append(jnp.zeros(p.n))
                     offsets.append(jnp.zeros(p.n))
                     continue
-                m, r0, chans = p.model, t.pop_rows[p.index], t.channels[p.index]
-                nch = len(chans)
-                x = buf[r0 : r0 + nch * p.n].reshape(nch, p.n)
-                ctx = StepContext(
-                    step=k, dt=dt, key=jax.random.fold_in(key, p.first), gids=gids[j],
-                    min_delay=self.nest_slice,
-                )
-                s, out = m.update(params[j], consts[j], state[j], dict(zip(chans, x)), ctx)
+                s, out = call(j, p, state[j], k, key, buf, (coefficients, total), False)
                 w = None
                 if isinstance(out, WeightedSpikes):
                     out, off, w = out.multiplicity, out.offset, (out.positive, out.negative)
@@ -168,39 +212,110 @@ class Program:
             W = jnp.concatenate(parts) if parts else jnp.zeros((0, PARTS))
             return new_state, (jnp.concatenate(emitted + extra), jnp.concatenate(offsets), samples, W)
 
-        def skip(state, k_buf):
+        def skip(state, xs, total):
             zero = (jnp.zeros(self.n_cols), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, PARTS)))
             return state, zero
 
-        def guarded(state, k_buf):
-            return lax.cond(k_buf[0] < k_end, step, skip, state, k_buf)
+        def passes(state, X, ks, covered):
+            """One relaxation pass of the gap nodes over the slice (see :func:`.relaxation.relax`)."""
+
+            def run(kept, coefficients, total):
+                def lag(s, xs):
+                    k, buf, c, on = xs
+                    key = jax.random.fold_in(node_base, k)
+                    s_new, polys, vs = [], [], []
+                    for i, j in enumerate(gap_js):
+                        p = self.node_pops[j]
+                        s2, poly = call(j, p, s[i], k, key, buf, (c, total), True)
+                        s2 = jax.tree.map(lambda a, b: jnp.where(on, a, b), s2, s[i])
+                        s_new.append(s2)
+                        polys.append(poly)
+                        vs.append(s2[p.model.gap_variable])
+                    return s_new, (jnp.concatenate(polys), jnp.concatenate(vs))
+
+                s0 = [{**state[j], **kept[i]} for i, j in enumerate(gap_js)]
+                s_end, (poly, v) = lax.scan(lag, s0, (ks, X, coefficients, covered))
+                return [_carried(self.node_pops[j].model, s_end[i]) for i, j in enumerate(gap_js)], poly, v
+
+            return run
+
+        def relaxed(state, carry, X, ks):
+            covered = ks >= k_start
+            kept = [_carried(self.node_pops[j].model, state[j]) for j in gap_js]
+            kept, carry = relax(
+                passes(state, X, ks, covered),
+                kept,
+                carry,
+                covered,
+                arrays["gap"],
+                self.wfr.wfr_tol,
+                self.wfr.wfr_max_iterations,
+            )
+            state = list(state)
+            for i, j in enumerate(gap_js):
+                state[j] = {**state[j], **kept[i]}
+            return state, carry
 
         cap = self.spike_cap
         rec_slice = max(1, min(D * int(t.spike_recorded.sum()), cap))
 
         def one_slice(carry, j):
-            state, ring, rec, target = carry
+            state, ring, rec, target, gap_in = carry
             ks = step0 + j * D + jnp.arange(D)
+            run = (ks >= k_start) & (ks < k_end)
             slots = ks % t.slots  # this slice's input, read and cleared (for the steps that run)
             X = ring[slots]
-            ring = ring.at[slots].set(jnp.where((ks < k_end)[:, None], 0.0, X))
-            state, (E, O, S, W) = lax.scan(guarded, state, (ks, X))
+            ring = ring.at[slots].set(jnp.where(run[:, None], 0.0, X))
+            gap_used = gap_in
+            if gap_js and self.wfr.use_wfr:
+                state, gap_used = lax.cond(
+                    ks[0] < k_end, relaxed, lambda s, c, *_: (s, c), state, gap_in, X, ks
+                )
+            coefficients, total = gap_used if gap_js else (None, None)
+
+            def guarded(state, xs):
+                return lax.cond(
+                    (xs[0] >= k_start) & (xs[0] < k_end),
+                    lambda s, x: step(s, x, total),
+                    lambda s, x: skip(s, x, total),
+                    state,
+                    xs,
+                )
+
+            state, (E, O, S, W) = lax.scan(guarded, state, (ks, X, coefficients))
             ring = deliver_spikes(
-                ring, E[:, :N], ks, arrays["src_row"], arrays["out_row"], arrays["out_delay"],
-                arrays["out_scale"], self.deliver_cap,
+                ring,
+                E[:, :N],
+                ks,
+                arrays["src_row"],
+                arrays["out_row"],
+                arrays["out_delay"],
+                arrays["out_scale"],
+                self.deliver_cap,
             )
             if weighted:
                 w = arrays["weighted"]
                 ring = deliver_spikes(
-                    ring, E[:, w["nodes"]], ks, w["src_row"], w["out_row"], w["out_delay"], w["out_scale"],
-                    self.weighted_cap, w["kind"], W,
+                    ring,
+                    E[:, w["nodes"]],
+                    ks,
+                    w["src_row"],
+                    w["out_row"],
+                    w["out_delay"],
+                    w["out_scale"],
+                    self.weighted_cap,
+                    w["kind"],
+                    W,
                 )
             target = list(target)
             for i, (g, ga) in enumerate(zip(t.dense, arrays["dense"])):
                 ring, target[i] = deliver_dense(ring, E, ks, g.model, ga, syn_base, target[i])
             if arrays["recorded"].size:
                 rec = record_spikes(rec, E, O, ks, arrays["recorded"], rec_slice)
-            return (state, ring, rec, target), S
+            if gap_js:
+                v_end = jnp.concatenate([state[j][self.node_pops[j].model.gap_variable] for j in gap_js])
+                gap_in = after_slice(gap_in, v_end, run, ks[-1] < k_end, arrays["gap"], order)
+            return (state, ring, rec, target, gap_in), S
 
         rec0 = (
             jnp.zeros(cap + rec_slice, jnp.int64),
@@ -209,17 +324,30 @@ class Program:
             jnp.zeros(cap + rec_slice),
             jnp.zeros((), jnp.int64),
         )
-        (state, ring, rec, target), S = lax.scan(
-            one_slice, (state, ring, rec0, target), jnp.arange(self.slices)
+        (state, ring, rec, target, gap_carry), S = lax.scan(
+            one_slice, (state, ring, rec0, target, gap_carry), jnp.arange(self.slices)
         )
-        return state, ring, rec, S.reshape(self.chunk_steps, sample_cols), target
+        return state, ring, rec, S.reshape(self.chunk_steps, sample_cols), target, gap_carry
 
     def run_chunk(self, params, state, ring, step0: int, k_end: int):
-        """One chunk from ``step0``; steps ``>= k_end`` are skipped. Grows buffers on overflow."""
+        """One chunk that updates steps ``step0`` .. up to ``k_end`` - 1; it starts at the slice
+        that holds ``step0``. Returns (state, ring, output, the step after the last one it
+        updated). Grows buffers on overflow."""
+        base = step0 - step0 % self.D
+        stop = min(k_end, base + self.chunk_steps)
         target = [g.state for g in self.t.dense]  # per-connection state of per-target draws
+        gap = self.t.gap.carry if self.t.gap is not None else None
         while True:
-            new_state, new_ring, rec, S, new_target = self._fn(
-                self.arrays, params, state, ring, jnp.int64(step0), jnp.int64(k_end), target
+            new_state, new_ring, rec, S, new_target, new_gap = self._fn(
+                self.arrays,
+                params,
+                state,
+                ring,
+                jnp.int64(base),
+                jnp.int64(step0),
+                jnp.int64(stop),
+                target,
+                gap,
             )
             count = int(rec[4])
             if count <= self.spike_cap:
@@ -227,8 +355,11 @@ class Program:
             self.grow_spike_capacity(count)
         for g, s in zip(self.t.dense, new_target):
             g.state = s
+        if self.t.gap is not None:
+            self.t.gap.carry = new_gap
         gid, stp, off, mult = (np.asarray(a)[:count] for a in rec[:4])  # no per-count slice compile
-        return new_state, new_ring, ChunkOutput(gid, stp, off, mult, np.asarray(S))
+        samples = np.asarray(S)[step0 - base :]
+        return new_state, new_ring, ChunkOutput(gid, stp, off, mult, samples), stop
 
 
 def _capacity(events: int, most: int = 32 * BATCH) -> int:
@@ -246,6 +377,21 @@ def _wide_columns(pops, n_nodes: int):
             wide[p.index] = col
             col += p.n * (p.model.draw_width - 1)
     return wide, col
+
+
+def _carried(model, state: dict) -> dict:
+    """The state entries a relaxation pass leaves changed (``Node.wfr_carried``)."""
+    return {name: state[name] for name in model.wfr_carried}
+
+
+def _gap_carry(gap, previous, D: int, order: int):
+    """The gap state a new program starts from: that of the ``previous`` tables where the gap
+    nodes and the slice are the same, else no coupling."""
+    old = previous.gap if previous is not None else None
+    if old is not None and old.carry is not None and np.array_equal(old.nodes, gap.nodes):
+        if old.carry[0].shape == (D, gap.nodes.size, order + 1):
+            return old.carry
+    return no_coupling(D, gap.nodes.size, order)
 
 
 def _source_params(pops, model, source: np.ndarray) -> dict:

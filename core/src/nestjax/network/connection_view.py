@@ -233,8 +233,10 @@ class ConnectionView:
             for name, value in values.items():
                 v = _part(value, at, len(self))
                 if name == "weight":
-                    w = weight_in_target_unit(v, post)
+                    w = weight_in_target_unit(v, post, specs["weight"])
                     b.weight[pos] = per_connection(specs["weight"], w, pos.size, "set")
+                elif name == "delay" and c.synapse.gap:
+                    raise ValueError(f"{c.synapse.name} connection has no delay")
                 elif name == "delay":
                     d = per_connection(delay_spec(specs["delay"]), v, pos.size, "set")
                     b.delay_steps[pos] = delay_steps(d, self._sim.tb)

@@ -98,9 +98,11 @@ def stack_values(values):
     return values
 
 
-def weight_in_target_unit(weight, post_models):
-    """A weight in the targets' weight unit (a quantity must fit it; a number is taken as is)."""
-    if isinstance(weight, u.Quantity):
+def weight_in_target_unit(weight, post_models, spec: Param | None = None):
+    """A weight in the targets' weight unit (a quantity must fit it; a number is taken as is); a
+    synapse whose weight has a unit of its own (``spec``: gap_junction's nS) keeps the weight for
+    that unit's conversion."""
+    if isinstance(weight, u.Quantity) and (spec is None or spec.unit is None):
         units = {m.weight_unit for m in post_models}
         unit = units.pop() if len(units) == 1 else None
         if unit is None or u.get_dim(weight) != u.get_dim(unit):

@@ -31,7 +31,10 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+import brainunit as u
 import numpy as np
+
+from ..parameters import Parameter
 
 COMMON_KEYS = ("allow_autapses", "allow_multapses", "make_symmetric")
 
@@ -409,6 +412,26 @@ def node_ids(sim, ids) -> np.ndarray:
     if bad.size:
         raise ValueError(f"node ID {int(bad[0])} does not exist (this Simulator has nodes 1..{n_nodes})")
     return a
+
+
+def check_symmetric(rule: str, spec: dict, pre, post, syn_spec: dict) -> None:
+    """NEST's condition for synapse models that require symmetric connections (gap_junction):
+    ``make_symmetric`` True, or all_to_all from a population onto itself with single-valued
+    synapse parameters."""
+    if spec.get("make_symmetric", False) is True:
+        return
+    scalar = all(
+        np.ndim(v.mantissa if isinstance(v, u.Quantity) else v) == 0 and not isinstance(v, Parameter)
+        for k, v in syn_spec.items()
+        if k != "synapse_model"
+    )
+    if rule == "all_to_all" and np.array_equal(pre.gids, post.gids) and scalar:
+        return
+    raise ValueError(
+        "Connections with this synapse model can only be created as one-to-one connections with "
+        '"make_symmetric" set to true or as all-to-all connections with equal source and target '
+        "populations and default or scalar parameters."
+    )
 
 
 # ================================================================================== internals

@@ -57,6 +57,38 @@ class WeightedTable:
 
 
 @dataclass
+class GapTable:
+    """Gap junctions. ``pops``: the populations of gap models (indices; where any gap junction exists,
+    all their nodes take part in the waveform relaxation), ``nodes`` their node indices in that
+    order; per connection ``pre``, ``post`` (positions in ``nodes``) and ``weight``; ``total``: per
+    node the sum of its incoming weights (NEST's ``sumj_g_ij_``)."""
+
+    pops: tuple[int, ...]
+    nodes: np.ndarray
+    pre: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    total: np.ndarray
+    carry: tuple | None = None
+    """What the last update slice sent for the next one (coefficients, total), as the program left it
+    after its last chunk; a rebuild with the same gap nodes carries it over."""
+
+
+def _gap_table(pops, gap_batches) -> GapTable | None:
+    if not gap_batches:
+        return None
+    gpops = tuple(p.index for p in pops if p.is_node and p.model.gap_junctions)
+    nodes = np.concatenate([pops[k].gids - 1 for k in gpops])
+    col = np.full(int(nodes.max()) + 1, -1, np.int64)
+    col[nodes] = np.arange(nodes.size)
+    pre = np.concatenate([col[c.sources - 1] for c in gap_batches])
+    post = np.concatenate([col[c.targets - 1] for c in gap_batches])
+    weight = np.concatenate([c.weight for c in gap_batches]).astype(float)
+    total = np.bincount(post, weights=weight, minlength=nodes.size)
+    return GapTable(gpops, nodes, pre, post, weight, total)
+
+
+@dataclass
 class Sampled:
     """A recordable of some nodes of one population, sampled every step."""
 
@@ -81,6 +113,7 @@ class Tables:
     spike_recorded: np.ndarray | None = None
     sampled: list[Sampled] = field(default_factory=list)
     channels: dict[int, tuple[str, ...]] = field(default_factory=dict)  # input channels per population
+    gap: GapTable | None = None
 
     @property
     def dump_row(self) -> int:
@@ -158,11 +191,14 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
 
     models = list(dict.fromkeys(p.model for p in pops))
     pop_model = np.array([models.index(p.model) for p in pops])
-    spike_parts, weighted_parts, dense_parts, uid0 = [], [], {}, 0
+    spike_parts, weighted_parts, dense_parts, gap_batches, uid0 = [], [], {}, [], 0
     for c, port in zip(conns, ports):
         n = c.sources.size
         uid = np.arange(uid0, uid0 + n)
         uid0 += n
+        if c.synapse.gap:
+            gap_batches.append(c)
+            continue
         tk, tl = locate(c.targets)
         sk, _ = locate(c.sources)
         smid = pop_model[sk]
@@ -210,6 +246,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
 
     spiking = spike_parts + weighted_parts
     delays = [p[2] for p in spiking] + [p[2] for ps in dense_parts.values() for p in ps]
+    delays += [c.delay_steps for c in gap_batches]  # wfr_comm_interval, as NEST counts it
     delays = np.concatenate(delays) if delays else np.array([1])
     min_delay, max_delay = int(delays.min()), int(delays.max())
 
@@ -226,8 +263,7 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         local = [(col[p[0]], *p[1:]) for p in weighted_parts]
         weighted = WeightedTable(wpops, nodes, *_out_table(local, nodes.size, rows))
     dense = [
-        DenseGroup(model, *(np.concatenate(x) for x in zip(*parts)))
-        for model, parts in dense_parts.items()
+        DenseGroup(model, *(np.concatenate(x) for x in zip(*parts))) for model, parts in dense_parts.items()
     ]
     rec = np.zeros(n_nodes, bool)
     if len(recorded_gids):
@@ -247,4 +283,5 @@ def build_tables(pops, conns, recorded_gids, sampled, n_nodes: int) -> Tables:
         spike_recorded=rec,
         sampled=sampled,
         channels=channels,
+        gap=_gap_table(pops, gap_batches),
     )

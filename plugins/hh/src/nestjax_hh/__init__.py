@@ -1,10 +1,9 @@
-"""nestjax-hh: NEST's Hodgkin-Huxley neurons and ht_neuron.
-
-NEST's ``gap_junction`` connections (waveform relaxation, for hh_psc_alpha_gap and
-hh_cond_beta_gap_traub) are not implemented yet: those two models run without gap junctions."""
+"""nestjax-hh: NEST's Hodgkin-Huxley neurons, ht_neuron, and the gap junctions that join
+hh_psc_alpha_gap and hh_cond_beta_gap_traub (solved by NEST's waveform relaxation)."""
 
 from nestjax.hookspecs import hookimpl
 
+from .gap_junction import gap_junction
 from .hh_cond_beta_gap_traub import hh_cond_beta_gap_traub
 from .hh_cond_exp_traub import hh_cond_exp_traub
 from .hh_psc_alpha import hh_psc_alpha
@@ -16,6 +15,7 @@ from .ht_neuron import ht_neuron
 @hookimpl
 def nestjax_models():
     return [
+        gap_junction,
         hh_cond_beta_gap_traub,
         hh_cond_exp_traub,
         hh_psc_alpha,

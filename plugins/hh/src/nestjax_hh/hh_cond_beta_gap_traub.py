@@ -1,13 +1,13 @@
 """``hh_cond_beta_gap_traub``: Hodgkin-Huxley neuron of Traub and Miles with beta-shaped synaptic
 conductances, made for gap junctions.
 
-Follows NEST ``models/hh_cond_beta_gap_traub.{h,cpp}`` without gap junctions (nestjax has no
-waveform relaxation yet, see :mod:`nestjax_hh`): the right-hand side
-``hh_cond_beta_gap_traub_dynamics`` with no gap current (NEST's, where dg decays with tau_decay and g
-with tau_rise), integrated with GSL's rkf45 under ``gsl_odeiv_control_y_new(1e-3, 0.0)``; then this
-step's spikes increase dg_ex by w and dg_in by -w times NEST's beta normalisation, a refractory
-neuron counts down, a free one spikes where V_m >= V_T + 30 mV and V_m fell during the step, and
-this step's current is kept for the next step. Parity category B for every recordable.
+Follows NEST ``models/hh_cond_beta_gap_traub.{h,cpp}``: the right-hand side
+``hh_cond_beta_gap_traub_dynamics`` with the gap current (:mod:`.gap`; NEST's, where dg decays with
+tau_decay and g with tau_rise), integrated with GSL's rkf45 under ``gsl_odeiv_control_y_new(1e-3,
+0.0)``; then this step's spikes increase dg_ex by w and dg_in by -w times NEST's beta normalisation,
+a refractory neuron counts down, a free one spikes where V_m >= V_T + 30 mV and V_m fell during the
+step, and this step's current is kept for the next step; or NEST's relaxation pass. Parity category
+B for every recordable, with and without gap junctions.
 """
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from nestjax.integrate.beta_normalization import beta_normalization_factor
-from nestjax.integrate.gsl_neuron import (
-    I_STIM,
-    INTEGRATION_STEP,
-    REFRACTORY_STEPS,
-    refractory_counts,
-    resolution_ms,
-)
-from nestjax.integrate.rkf45 import rkf45_integrate
+from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, refractory_counts
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import CONTROL, HHNeuron, spike_test
+from .gap import GapNeuron, gap_current
+from .hh import CONTROL
 from .hh_cond_exp_traub import TRAUB_PARAMS, TRAUB_STATE, traub_channels
 
 COLUMNS = ("V_m", "Act_m", "Inact_h", "Act_n", "dg_ex", "g_ex", "dg_in", "g_in")
@@ -36,13 +30,13 @@ TAUS = ("tau_rise_ex", "tau_decay_ex", "tau_rise_in", "tau_decay_in")
 
 
 def hh_cond_beta_gap_traub_dynamics(t, y, args):
-    """Columns :data:`COLUMNS`."""
-    p, i_stim = args
+    """Columns :data:`COLUMNS`; ``args``: (p, I_stim, gap, resolution)."""
+    p, i_stim = args[:2]
     v = y[:, 0]
     i_na, i_k, i_l, gates = traub_channels(y, p)
     i_ex = y[:, 5] * (v - p["E_ex"])
     i_in = y[:, 7] * (v - p["E_in"])
-    dv = (-i_na - i_k - i_l - i_ex - i_in + i_stim + p["I_e"]) / p["C_m"]
+    dv = (-i_na - i_k - i_l - i_ex - i_in + i_stim + gap_current(args, t, v) + p["I_e"]) / p["C_m"]
     return jnp.stack(
         [
             dv,
@@ -56,8 +50,11 @@ def hh_cond_beta_gap_traub_dynamics(t, y, args):
     )
 
 
-class hh_cond_beta_gap_traub(HHNeuron):
+class hh_cond_beta_gap_traub(GapNeuron):
     name = "hh_cond_beta_gap_traub"
+    columns = COLUMNS
+    control = CONTROL
+    dynamics = staticmethod(hh_cond_beta_gap_traub_dynamics)
     params = (
         *TRAUB_PARAMS,
         Param("V_T", -50.0, u.mV),
@@ -99,18 +96,11 @@ class hh_cond_beta_gap_traub(HHNeuron):
         }
 
     @staticmethod
-    def update(p, c, s, x, ctx):
-        y = jnp.stack([s[k] for k in COLUMNS], axis=-1)
-        h_ms = resolution_ms(ctx.dt)
-        y, h, _ = rkf45_integrate(
-            hh_cond_beta_gap_traub_dynamics, h_ms, y, s[INTEGRATION_STEP.name], (p, s[I_STIM.name]), CONTROL
-        )
-        state = {k: y[:, i] for i, k in enumerate(COLUMNS)}
+    def add_spikes(state, x, c):
         state["dg_ex"] = state["dg_ex"] + x["ex"] * c["PSConInit_E"]
         state["dg_in"] = state["dg_in"] - x["in"] * c["PSConInit_I"]
-        threshold = p["V_T"] + 30.0
-        spike, r = spike_test(
-            state["V_m"], s["V_m"], threshold, s[REFRACTORY_STEPS.name], c["refractory_counts"]
-        )
-        state.update({REFRACTORY_STEPS.name: r, I_STIM.name: x["current"], INTEGRATION_STEP.name: h})
-        return state, spike.astype(jnp.float64)
+        return state
+
+    @staticmethod
+    def threshold(p):
+        return p["V_T"] + 30.0

@@ -1,11 +1,11 @@
 """``hh_psc_alpha_gap``: Hodgkin-Huxley neuron with Kv1 and Kv3 potassium channels and
 alpha-shaped synaptic currents, made for gap junctions.
 
-Follows NEST ``models/hh_psc_alpha_gap.{h,cpp}`` without gap junctions (nestjax has no waveform
-relaxation yet, see :mod:`nestjax_hh`): the right-hand side ``hh_psc_alpha_gap_dynamics`` with no gap
-current, integrated with GSL's rkf45 under ``gsl_odeiv_control_y_new(1e-6, 0.0)``; then the update
-of :mod:`.hh_psc_alpha` (this step's spikes, the spike test at 0 mV while falling, refractoriness,
-this step's current kept). Parity category B for every recordable.
+Follows NEST ``models/hh_psc_alpha_gap.{h,cpp}``: the right-hand side ``hh_psc_alpha_gap_dynamics``
+with the gap current (:mod:`.gap`), integrated with GSL's rkf45 under
+``gsl_odeiv_control_y_new(1e-6, 0.0)``; then the update of :mod:`.hh_psc_alpha` (this step's
+spikes, the spike test at 0 mV while falling, refractoriness, this step's current kept), or NEST's
+relaxation pass. Parity category B for every recordable, with and without gap junctions.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_ST
 from nestjax.integrate.rkf45 import control_y
 from nestjax.units import Param
 
-from .hh_psc_alpha import COLUMNS, advance_psc_alpha, check_hh, hh_psc_alpha
-
-CONTROL_GAP = control_y(1e-6, 0.0)
+from .gap import GapNeuron, gap_current
+from .hh_psc_alpha import COLUMNS, check_hh, hh_psc_alpha
 
 
 def gap_rates(v, exp=jnp.exp):
@@ -46,16 +45,18 @@ M0, H0, N0, P0 = _am / (_am + _bm), _ah / (_ah + _bh), _an / (_an + _bn), _ap / 
 
 
 def hh_psc_alpha_gap_dynamics(t, y, args):
-    """Columns (V_m, Act_m, Inact_h, Act_n, dI_ex, I_syn_ex, dI_in, I_syn_in, Inact_p)."""
-    p, i_stim = args
+    """Columns (V_m, Act_m, Inact_h, Act_n, dI_ex, I_syn_ex, dI_in, I_syn_in, Inact_p); ``args``:
+    (p, I_stim, gap, resolution)."""
+    p, i_stim = args[:2]
     v, m, h, n, q = y[:, 0], y[:, 1], y[:, 2], y[:, 3], y[:, 8]
     am, bm, ah, bh, an, bn, ap, bp = gap_rates(v)
     i_na = p["g_Na"] * m * m * m * h * (v - p["E_Na"])
     i_k = (p["g_Kv1"] * n * n * n * n + p["g_Kv3"] * q * q) * (v - p["E_K"])
     i_l = p["g_L"] * (v - p["E_L"])
+    i_gap = gap_current(args, t, v)
     return jnp.stack(
         [
-            (-(i_na + i_k + i_l) + i_stim + p["I_e"] + y[:, 5] + y[:, 7]) / p["C_m"],
+            (-(i_na + i_k + i_l) + i_stim + p["I_e"] + y[:, 5] + y[:, 7] + i_gap) / p["C_m"],
             am * (1 - m) - bm * m,
             ah * (1 - h) - bh * h,
             an * (1 - n) - bn * n,
@@ -69,8 +70,11 @@ def hh_psc_alpha_gap_dynamics(t, y, args):
     )
 
 
-class hh_psc_alpha_gap(hh_psc_alpha):
+class hh_psc_alpha_gap(GapNeuron, hh_psc_alpha):
     name = "hh_psc_alpha_gap"
+    columns = (*COLUMNS, "Inact_p")
+    control = control_y(1e-6, 0.0)
+    dynamics = staticmethod(hh_psc_alpha_gap_dynamics)
     params = (
         Param("C_m", 40.0, u.pF),
         Param("E_K", -90.0, u.mV),
@@ -106,6 +110,11 @@ class hh_psc_alpha_gap(hh_psc_alpha):
         check_hh(p, conductances=("g_Kv1", "g_Kv3", "g_Na", "g_L"))
 
     @staticmethod
-    def update(p, c, s, x, ctx):
-        columns = (*COLUMNS, "Inact_p")
-        return advance_psc_alpha(hh_psc_alpha_gap_dynamics, columns, p, c, s, x, ctx, CONTROL_GAP)
+    def add_spikes(state, x, c):
+        state["dI_ex"] = state["dI_ex"] + x["ex"] * c["PSCurrInit_E"]
+        state["dI_in"] = state["dI_in"] + x["in"] * c["PSCurrInit_I"]
+        return state
+
+    @staticmethod
+    def threshold(p):
+        return 0.0
