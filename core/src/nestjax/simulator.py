@@ -502,13 +502,11 @@ class Simulator:
 
 
 def _check_gap(source, target, receptors) -> None:
-    """NEST's checks of a gap junction: both ends send and handle GapJunctionEvent, on receptor 0."""
-    if not getattr(source, "gap_junctions", False):
-        raise ValueError(f"The source node does not support gap junction output ({source.name}).")
-    if not getattr(target, "gap_junctions", False):
-        raise ValueError(
-            f"The target node or synapse model does not support gap junction input ({target.name})."
-        )
+    """NEST's checks of a gap junction (the target's first): both ends send and handle
+    GapJunctionEvent, on receptor 0."""
+    for end, model in (("target", target), ("source", source)):
+        if not getattr(model, "gap_junctions", False):
+            raise ValueError(f"The {end} node ({model.name}) does not support gap junctions.")
     if np.any(receptors != 0):
         bad = int(receptors[receptors != 0][0])
         raise ValueError(f"Receptor type {bad} is not available in {target.name}.")

@@ -3,7 +3,6 @@ parameters and inputs on NEST's grid (the ``adex`` fixture)."""
 
 from __future__ import annotations
 
-import copy
 from types import SimpleNamespace
 
 import numpy as np
@@ -12,19 +11,7 @@ import pytest
 import nestjax as nj
 from nestjax.model import BadProperty
 from nestjax.testing import neuron_scenario
-from nestjax.testing.compare import CATEGORIES, ParityError
-from nestjax.testing.scenario import run_nest, run_nestjax
-
-NUDGE = 1e-10
-"""pA added to and taken from every neuron's I_e to measure how far rounding-level changes move
-NEST's own result (:func:`nest_spread`)."""
-WELL = 1e-7
-"""NEST's result counts as determined where the nudge moves it by at most this (NEST's units)."""
-FACTOR = 30
-"""Where it is not, nestjax stays within this multiple of NEST's own spread (or category B)..."""
-SETTLED = 1e-4
-"""... and spikes as NEST while NEST's own spread stays below this (a larger one can move a spike
-across a step boundary)."""
+from nestjax.testing.stability import compare
 
 # Firing patterns of Naud, Marcille, Clopath and Gerstner (2008), Biol Cybern 99:335, Table 1 (V_T as
 # V_th, V_r as V_reset, the step current as I_e), and the aeif_cond_alpha set of NEST's
@@ -153,79 +140,6 @@ def drive(sc, rng, dt, T, spikes, target="n", signed=True):
                 syn["receptor_type"] = port
             sc.connect((label, slice(i, i + 1)), target, syn_spec=syn)
     sc.simulate = split(rng, dt, T, 3)
-
-
-def _first_difference(a, b):
-    """The earliest time at which two sorted spike-time arrays differ (inf: identical)."""
-    n = min(a.size, b.size)
-    differ = np.flatnonzero(a[:n] != b[:n])
-    if differ.size:
-        return min(a[differ[0]], b[differ[0]])
-    return np.concatenate([a[n:], b[n:]]).min(initial=np.inf)
-
-
-def nest_spread(sc, record):
-    """How well NEST's own result is determined, per neuron of ``sc`` (a
-    :func:`~nestjax.testing.neuron_scenario`): NEST runs with every I_e changed by +-NUDGE pA.
-    Returns NEST's recordings, per sample and neuron the largest change of ``record``, and per
-    neuron the time from which its spikes change under the nudge (inf: they never do)."""
-    theirs = run_nest(sc)
-    label, model, n, params = sc.nodes[0]
-    gids = theirs["mm"]["senders"]
-    cut = np.full(gids.size, np.inf)
-    moved = np.zeros_like(theirs["mm"][record[0]])
-    for nudge in (NUDGE, -NUDGE):
-        nudged = copy.deepcopy(sc)
-        nudged.nodes[0] = (label, model, n, [{**q, "I_e": q.get("I_e", 0.0) + nudge} for q in params])
-        other = run_nest(nudged)
-        for j, g in enumerate(gids):
-            spikes = [np.sort(ev["times"][ev["senders"] == g]) for ev in (theirs["sr"], other["sr"])]
-            cut[j] = min(cut[j], _first_difference(*spikes))
-        moved = np.maximum(moved, np.max([np.abs(theirs["mm"][r] - other["mm"][r]) for r in record], axis=0))
-    return theirs, moved, cut
-
-
-def compare(parity, sc, model, record, scenario):
-    """Run ``sc`` (a :func:`~nestjax.testing.neuron_scenario`) in nestjax and NEST. A neuron whose
-    NEST result is determined (moves by at most WELL under +-NUDGE pA, with the same spikes) must
-    agree in category B throughout (recorded in the validation report). One whose NEST result is
-    not (irregular or fast spiking amplifies rounding-level changes at each spike's exponential
-    upswing, see docs/divergences.md) must agree within FACTOR times that spread or B, whichever is
-    larger, until its spikes change under the nudge, and spike identically while the spread is
-    below SETTLED. Returns nestjax's recordings and the number of neurons of the second kind."""
-    ours = run_nestjax(sc)
-    theirs, moved, cut = nest_spread(sc, record)
-    times = ours["mm"]["times"]
-    for key in ("times", "senders"):
-        if not np.array_equal(ours["mm"][key], theirs["mm"][key]):
-            raise AssertionError(f"{model} [{scenario}]: sample {key} differ")
-    keep = times[:, None] < cut[None, :]
-    spread = np.max(np.where(keep, moved, 0.0), axis=0)
-    well = (spread <= WELL) & np.isinf(cut)
-    what = f"{scenario}; {int(np.sum(~well))} of {well.size} neurons undetermined in NEST, compared apart"
-    for r in record:
-        parity.samples(model, r, ours["mm"][r][:, well], theirs["mm"][r][:, well], "B", what)
-    diff = [np.nan_to_num(np.abs(ours["mm"][r] - theirs["mm"][r]), nan=np.inf) for r in record]
-    err = np.max([np.where(keep, d, 0.0) for d in diff], axis=0).max(axis=0)
-    bound = np.maximum(CATEGORIES["B"].abs_tol, FACTOR * spread)
-    if np.any(err > bound):
-        j = int(np.argmax(err / bound))
-        raise ParityError(
-            f"{model} [{what}]: neuron {j} differs by {err[j]:.3e}, above {bound[j]:.3e} "
-            f"(NEST's own spread {spread[j]:.3e})"
-        )
-    unsettled = np.any(moved > SETTLED, axis=0)
-    until = np.minimum(cut, np.where(unsettled, times[np.argmax(moved > SETTLED, axis=0)], np.inf))
-    until = dict(zip(ours["mm"]["senders"].tolist(), until.tolist(), strict=True))
-    before = lambda ev: ev["times"] < np.array([until[int(g)] for g in ev["senders"]])  # noqa: E731
-    parity.events(
-        model,
-        {k: v[before(ours["sr"])] for k, v in ours["sr"].items()},
-        {k: v[before(theirs["sr"])] for k, v in theirs["sr"].items()},
-        what,
-    )
-    assert keep.mean() > 0.5, f"{model} [{scenario}]: NEST's spikes are determined for {keep.mean():.0%}"
-    return ours, int(np.sum(~well))
 
 
 def random_scenario(model, record, dt, seed, T, synapses, spikes, n=10, threshold="V_th", signed=True):

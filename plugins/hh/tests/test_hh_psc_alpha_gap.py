@@ -1,10 +1,10 @@
-"""Parity of hh_psc_alpha_gap (without gap junctions) with live NEST: category B (every recordable
-within 1e-6 in NEST's units, identical spike steps), NEST's parameter checks and receptors."""
+"""Parity of hh_psc_alpha_gap without gap junctions (with them: test_gap_junction.py) with live NEST:
+category B (every recordable within 1e-6 in NEST's units, identical spike steps), NEST's parameter
+checks and receptors."""
 
 import numpy as np
 import pytest
 
-import nestjax as nj
 from nestjax.testing import neuron_scenario
 
 MODEL = "hh_psc_alpha_gap"
@@ -40,12 +40,3 @@ def test_random_neurons_and_inputs(parity, hh, dt, seed, T):
 def test_parameter_checks_and_receptors_as_nest(nest, hh):
     bads = [{"C_m": 0.0}, {"t_ref": -0.1}, {"tau_syn_ex": 0.0}, {"tau_syn_in": -1.0}, {"g_Kv3": -1.0}]
     hh.refused_as_nest(nest, MODEL, bads)
-
-
-def test_gap_junction_not_yet_says_why():
-    """gap_junction (waveform relaxation) is not implemented: connecting with it says so."""
-    sim = nj.Simulator(dt=0.1)
-    a = sim.create("hh_psc_alpha_gap", 2)
-    with pytest.raises(nj.UnknownModel, match="waveform relaxation"):
-        sim.connect(a[0], a[1], {"rule": "one_to_one", "make_symmetric": True},
-                    {"synapse_model": "gap_junction", "weight": 0.5})

@@ -1,7 +1,8 @@
 """A scenario written once and run in live NEST and in nestjax.
 
-Nodes are given by label (model, n, params with bare numbers in NEST's units; a list of dicts gives
-per-node values), models copied with new defaults (``copy_model``; a ``weight_recorder`` default
+Kernel settings (``kernel``: e.g. ``use_wfr``, ``wfr_comm_interval``) are made first. Nodes are given
+by label (model, n, params with bare numbers in NEST's units; a list of dicts gives per-node
+values), models copied with new defaults (``copy_model``; a ``weight_recorder`` default
 names a node label), connections between labels or slices of them, and the ``simulate`` calls.
 Both runs return, per recorder label, the events of all calls together, in one layout:
 spike recorders ``{"senders", "times"}``; multimeters ``{"times", "senders", <recordable>: array}``
@@ -29,6 +30,7 @@ class Scenario:
     simulate: list[float] = field(default_factory=lambda: [100.0])
     models: list[tuple[str, str, dict]] = field(default_factory=list)
     stored: bool = False
+    kernel: dict[str, Any] = field(default_factory=dict)
 
     def node(self, label: str, model: str, n: int = 1, params=None) -> Scenario:
         self.nodes.append((label, model, n, params))
@@ -86,6 +88,8 @@ def _per_key(cls, params) -> dict:
 
 def run_nest(sc: Scenario) -> dict:
     nest = fresh_nest(sc.dt)
+    if sc.kernel:
+        nest.set(**sc.kernel)
     created, copied = {}, set()
     for label, model, n, params in sc.nodes:
         _copy_models(nest.CopyModel, sc, created, copied)
@@ -130,6 +134,8 @@ def run_nestjax(sc: Scenario, seed: int = 1) -> dict:
     import nestjax as nj
 
     sim = nj.Simulator(dt=sc.dt, seed=seed)
+    for name, value in sc.kernel.items():
+        setattr(sim, name, value)
     created, copied = {}, set()
     for label, model, n, params in sc.nodes:
         _copy_models(sim.copy_model, sc, created, copied)
