@@ -212,12 +212,13 @@ class Program:
             W = jnp.concatenate(parts) if parts else jnp.zeros((0, PARTS))
             return new_state, (jnp.concatenate(emitted + extra), jnp.concatenate(offsets), samples, W)
 
-        def skip(state, xs, total):
+        def skip(state, xs):
             zero = (jnp.zeros(self.n_cols), jnp.zeros(N), jnp.zeros(sample_cols), jnp.zeros((n_w, PARTS)))
             return state, zero
 
-        def passes(state, X, ks, covered):
-            """One relaxation pass of the gap nodes over the slice (see :func:`.relaxation.relax`)."""
+        def passes(state, X, ks):
+            """A relaxation pass of the gap nodes over the slice from ``state``, the function
+            :func:`.relaxation.relax` iterates."""
 
             def run(kept, coefficients, total):
                 def lag(s, xs):
@@ -234,7 +235,7 @@ class Program:
                     return s_new, (jnp.concatenate(polys), jnp.concatenate(vs))
 
                 s0 = [{**state[j], **kept[i]} for i, j in enumerate(gap_js)]
-                s_end, (poly, v) = lax.scan(lag, s0, (ks, X, coefficients, covered))
+                s_end, (poly, v) = lax.scan(lag, s0, (ks, X, coefficients, ks >= k_start))
                 return [_carried(self.node_pops[j].model, s_end[i]) for i, j in enumerate(gap_js)], poly, v
 
             return run
@@ -243,7 +244,7 @@ class Program:
             covered = ks >= k_start
             kept = [_carried(self.node_pops[j].model, state[j]) for j in gap_js]
             kept, carry = relax(
-                passes(state, X, ks, covered),
+                passes(state, X, ks),
                 kept,
                 carry,
                 covered,
@@ -277,7 +278,7 @@ class Program:
                 return lax.cond(
                     (xs[0] >= k_start) & (xs[0] < k_end),
                     lambda s, x: step(s, x, total),
-                    lambda s, x: skip(s, x, total),
+                    skip,
                     state,
                     xs,
                 )
