@@ -50,16 +50,16 @@ def nudged(sc: Scenario, labels, amount: float) -> Scenario:
     return out
 
 
-def nest_spread(sc: Scenario, record, labels):
+def nest_spread(sc: Scenario, record, labels, nudge: float = NUDGE):
     """How well NEST's own result is determined, per neuron that multimeter "mm" observes: NEST
-    runs with the I_e of the nodes ``labels`` changed by +-NUDGE pA. Returns NEST's recordings, per
+    runs with the I_e of the nodes ``labels`` changed by +-``nudge`` pA. Returns NEST's recordings, per
     sample and neuron the largest change of ``record``, and per neuron the time from which its
     spikes (spike recorder "sr") change under the nudge (inf: they never do)."""
     theirs = run_nest(sc)
     gids = theirs["mm"]["senders"]
     cut = np.full(gids.size, np.inf)
     moved = np.zeros_like(theirs["mm"][record[0]])
-    for amount in (NUDGE, -NUDGE):
+    for amount in (nudge, -nudge):
         other = run_nest(nudged(sc, labels, amount))
         for j, g in enumerate(gids):
             spikes = [np.sort(ev["times"][ev["senders"] == g]) for ev in (theirs["sr"], other["sr"])]
@@ -68,17 +68,17 @@ def nest_spread(sc: Scenario, record, labels):
     return theirs, moved, cut
 
 
-def compare(parity, sc: Scenario, model: str, record, scenario: str, labels=None):
+def compare(parity, sc: Scenario, model: str, record, scenario: str, labels=None, nudge: float = NUDGE):
     """Run ``sc`` (multimeter "mm" recording ``record`` every step, spike recorder "sr") in nestjax
-    and NEST. A neuron whose NEST result is determined (moves by at most WELL under +-NUDGE pA on
-    the nodes ``labels``, default the first node, with the same spikes) must agree in category B
+    and NEST. A neuron whose NEST result is determined (moves by at most WELL under +-``nudge`` pA
+    on the nodes ``labels``, default the first node, with the same spikes) must agree in category B
     throughout (recorded in the validation report under ``model``). One whose NEST result is not
     must agree within FACTOR times that spread or B, whichever is larger, until its spikes change
     under the nudge, and spike identically while the spread is below SETTLED. Returns nestjax's
     recordings and the number of neurons of the second kind."""
     labels = labels or (sc.nodes[0][0],)
     ours = run_nestjax(sc)
-    theirs, moved, cut = nest_spread(sc, record, labels)
+    theirs, moved, cut = nest_spread(sc, record, labels, nudge)
     times = ours["mm"]["times"]
     for key in ("times", "senders"):
         if not np.array_equal(ours["mm"][key], theirs["mm"][key]):
