@@ -38,7 +38,7 @@ SKIP = {
     "instantiations",
     "available",
     "capacity",
-    "node_uses_wfr",
+    "node_uses_wfr",  # False on every other node; the gap models': test_gap_junction.py
     # synapse model bookkeeping; gap_junction's has_delay False and requires_symmetric True are
     # Synapse.gap in nestjax
     "num_connections",

@@ -276,8 +276,9 @@ def test_kernel_settings_follow_nest(nest):
     sim.use_wfr = False
     nest.use_wfr = False
     assert sim.wfr_comm_interval == nest.wfr_comm_interval == 0.1
-    sim.create("hh_psc_alpha_gap")
-    nest.Create("hh_psc_alpha_gap")
+    ours, theirs = sim.create("hh_psc_alpha_gap"), nest.Create("hh_psc_alpha_gap")
+    assert ours.get("node_uses_wfr") == theirs.node_uses_wfr == False  # noqa: E712
+    assert nj.Simulator(dt=0.1).create("hh_cond_beta_gap_traub").get("node_uses_wfr") == True  # noqa: E712
     with pytest.raises(nest.NESTError):
         nest.use_wfr = True
     with pytest.raises(ValueError, match="after nodes"):

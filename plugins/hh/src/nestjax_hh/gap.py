@@ -19,8 +19,13 @@ import jax.numpy as jnp
 
 from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_STEPS, resolution_ms
 from nestjax.integrate.rkf45 import Control, rkf45_integrate
+from nestjax.units import Param
 
 from .hh import HHNeuron, spike_test
+
+NODE_USES_WFR = Param("node_uses_wfr", True, kind=bool, readonly=True)
+"""NEST's status entry: whether the node takes part in waveform relaxation (the kernel's ``use_wfr``
+when it was created)."""
 
 
 def gap_current(args, t, v):

@@ -21,7 +21,7 @@ from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_ST
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .gap import GapNeuron, gap_current
+from .gap import NODE_USES_WFR, GapNeuron, gap_current
 from .hh import CONTROL
 from .hh_cond_exp_traub import TRAUB_PARAMS, TRAUB_STATE, traub_channels
 
@@ -62,6 +62,7 @@ class hh_cond_beta_gap_traub(GapNeuron):
         Param("tau_decay_ex", 5.0, u.ms),
         Param("tau_rise_in", 0.5, u.ms),
         Param("tau_decay_in", 10.0, u.ms),
+        NODE_USES_WFR,
     )
     state = (
         *TRAUB_STATE,

@@ -19,7 +19,7 @@ from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_ST
 from nestjax.integrate.rkf45 import control_y
 from nestjax.units import Param
 
-from .gap import GapNeuron, gap_current
+from .gap import NODE_USES_WFR, GapNeuron, gap_current
 from .hh_psc_alpha import COLUMNS, check_hh, hh_psc_alpha
 
 
@@ -88,6 +88,7 @@ class hh_psc_alpha_gap(GapNeuron, hh_psc_alpha):
         Param("t_ref", 2.0, u.ms),
         Param("tau_syn_ex", 0.2, u.ms),
         Param("tau_syn_in", 2.0, u.ms),
+        NODE_USES_WFR,
     )
     state = (
         Param("V_m", V0, u.mV),
