@@ -39,6 +39,9 @@ class WfrSettings:
     wfr_max_iterations: int = 15
     wfr_interpolation_order: int = 3
 
+    def __post_init__(self):
+        self.wfr_comm_interval = max(self.wfr_comm_interval, self.dt)  # NEST: at least the resolution
+
     def set(self, name: str, value, has_nodes: bool, has_connections: bool) -> None:
         if name == "use_wfr":
             if has_nodes:

@@ -47,7 +47,8 @@ def relax(passes: Callable, kept, carry, covered, links: dict, tol: float, max_i
     carried entries ``kept`` and returns the new ones, each node's polynomials ``poly`` (D, n_gap,
     K) and its V_m at the end of each step ``v`` (D, n_gap); ``covered`` (D,): the lags the passes
     cover (from the first step of the call to the end of the slice). Passes repeat until no V_m
-    moved by more than ``tol`` since the previous pass (the first always counts as moved, from 0),
+    moved by more than ``tol`` since the previous pass (the first pass compares with 0, as NEST's
+    reset ``last_y_values``),
     at most ``max_iterations`` times. Returns (kept, gap state for the real update)."""
     total = links["total"]
 
