@@ -11,14 +11,11 @@ population); above, CE=800 and CI=200. Prints a table with nestjax/NEST ratios a
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from cases import report_case, run_case, summarize
 
 HERE = Path(__file__).resolve().parent
 SIMTIME = 1000.0
@@ -79,16 +76,6 @@ def run_nest(n: int, threads: int) -> dict:
     return {"build": t1 - t0, "first": t2 - t1, "steady": t3 - t2, "rate": rate}
 
 
-def _case(framework: str, n: int, threads: int) -> dict:
-    """Run one case in a fresh interpreter; returns its timings and peak memory."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    out = subprocess.run(
-        [sys.executable, __file__, "--case", framework, str(n), str(threads)],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="numbers of neurons, comma separated")
@@ -98,36 +85,17 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.case:
         framework, n, threads = args.case[0], int(args.case[1]), int(args.case[2])
-        r = (run_nestjax if framework == "nestjax" else run_nest)(n, threads)
-        r["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps(r))
+        report_case((run_nestjax if framework == "nestjax" else run_nest)(n, threads))
         return 0
-
-    import jax
 
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
-        ours = _case("nestjax", n, 1)
+        ours = run_case(__file__, "nestjax", n, 1)
         rows.append({"neurons": n, "framework": "nestjax", "threads": 0, **ours})
         for th in (int(x) for x in args.threads.split(",") if int(x) > 0):
-            rows.append({"neurons": n, "framework": "nest", "threads": th, **_case("nest", n, th)})
-    head = f"{'neurons':>8} {'run':>10} {'build s':>8} {'first s':>8} {'steady s':>9} {'peak MB':>8} {'rate':>6}"
-    print(f"Brunel delta network, 1 s of biological time at dt 0.1 ms; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, jax {jax.__version__} on {jax.default_backend()}")
-    print(head)
-    for r in rows:
-        name = "nestjax" if r["framework"] == "nestjax" else f"NEST {r['threads']}t"
-        print(f"{r['neurons']:>8} {name:>10} {r['build']:>8.2f} {r['first']:>8.2f} {r['steady']:>9.2f} "
-              f"{r['peak_mb']:>8.0f} {r['rate']:>6.1f}")
-    print("\nratios nestjax / NEST (below 1: nestjax is faster or smaller)")
-    for n in sorted({r["neurons"] for r in rows}):
-        ours = next(r for r in rows if r["neurons"] == n and r["framework"] == "nestjax")
-        for r in (r for r in rows if r["neurons"] == n and r["framework"] == "nest"):
-            print(f"{n:>8} vs NEST {r['threads']}t: build {ours['build'] / r['build']:.2f}, "
-                  f"first {ours['first'] / r['first']:.2f}, steady {ours['steady'] / r['steady']:.2f}, "
-                  f"peak memory {ours['peak_mb'] / r['peak_mb']:.2f}")
-    Path(args.out).write_text(json.dumps({"backend": jax.default_backend(), "rows": rows}, indent=2) + "\n")
-    print(f"\nwritten: {args.out}")
+            nest = run_case(__file__, "nest", n, th)
+            rows.append({"neurons": n, "framework": "nest", "threads": th, **nest})
+    summarize("Brunel delta network, 1 s of biological time at dt 0.1 ms", rows, args.out)
     return 0
 
 
