@@ -15,9 +15,10 @@ previous step.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 
 ORDERS = (0, 1, 3)
@@ -87,6 +88,7 @@ class WfrSettings:
             raise AttributeError(name)
 
 
+@jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class GapInput:
     """What a gap model's update sees of its gap junctions in one step (``StepContext.gap``).
@@ -101,8 +103,8 @@ class GapInput:
 
     coefficients: Any
     total: Any
-    order: int
-    relaxing: bool
+    order: int = field(metadata={"static": True})
+    relaxing: bool = field(metadata={"static": True})
 
     def current(self, v, t):
         """The gap current at membrane potential ``v`` and fraction ``t`` of the step, in NEST's

@@ -5,7 +5,8 @@ step h with ``while (t < h) gsl_odeiv_evolve_apply(e, c, s, &sys, &t, h, &Integr
 starting from t = 0 and keeping ``IntegrationStep_`` from one step to the next. This module
 reproduces that loop for a whole population at once; one ``lax.while_loop`` iteration is one
 attempted step (accepted or rejected) of every neuron that has not reached t_end yet, the others
-wait. The three GSL pieces, as in GSL 1.15's sources:
+wait; in a large population the last few go on gathered apart (:data:`COMPACT_FROM`). The three GSL
+pieces, as in GSL 1.15's sources:
 
 - ``ode-initval/rkf45.c``: the Fehlberg tableau below; y advances with the 5th-order weights,
   ``yerr = h * sum(ec * k)`` is the 5th minus the embedded 4th-order solution, and
@@ -179,13 +180,41 @@ def rkf45_evolve(
     h = jnp.broadcast_to(jnp.asarray(h, dtype), (n,))
     h = jnp.where(h > 0, h, t_end)
     zeros_i = jnp.zeros((n,), jnp.int32)
+    few = _compact_size(n) if after_step is None else 0
 
     def cond(state):
-        t, _, _, _, _, _, it = state
-        return jnp.any(t < t_end) & (it < max_iterations)
+        t, it = state[0], state[-1]
+        active = t < t_end
+        return jnp.any(active) & (it < max_iterations) & (jnp.sum(active) > few)
+
+    t0 = jnp.zeros((n,), dtype)
+    init = (t0, y, h, carry, zeros_i, zeros_i, jnp.int32(0))
+    state = lax.while_loop(cond, _attempt(f, t_end, params, control, after_step), init)
+    if few:
+        unfinished = jnp.any(state[0] < t_end) & (state[-1] < max_iterations)
+        finish = lambda s: _finish_few(f, t_end, params, control, s, few, max_iterations)  # noqa: E731
+        state = lax.cond(unfinished, finish, lambda s: s, state)
+    _, y, h, carry, steps, failed, it = state
+    return y, h, carry, Stats(steps, failed, it)
+
+
+COMPACT_FROM = 64
+"""Populations of at least this many neurons finish the last neurons of a step apart (without an
+``after_step`` hook): once at most an eighth of them still integrate, those are gathered into an
+array of that size, so that the many attempts of a few neurons (a spike's upswing needs many short
+steps) do not cost attempts of the whole population. Each neuron's arithmetic is the same."""
+
+
+def _compact_size(n: int) -> int:
+    return n // 8 if n >= COMPACT_FROM else 0
+
+
+def _attempt(f, t_end, params, control, after_step):
+    """One ``evolve_apply`` attempt (accepted or retried) of every neuron with t < t_end."""
 
     def body(state):
         t, y, h, carry, steps, failed, it = state
+        n = t.shape[0]
         active = t < t_end
         dt = t_end - t
         final = h > dt
@@ -210,10 +239,36 @@ def rkf45_evolve(
         failed = failed + (active & retry).astype(jnp.int32)
         return t, y, h, carry, steps, failed, it + 1
 
-    t0 = jnp.zeros((n,), dtype)
-    init = (t0, y, h, carry, zeros_i, zeros_i, jnp.int32(0))
-    _, y, h, carry, steps, failed, it = lax.while_loop(cond, body, init)
-    return y, h, carry, Stats(steps, failed, it)
+    return body
+
+
+def _finish_few(f, t_end, params, control, state, few: int, max_iterations: int):
+    """Go on with the at most ``few`` neurons that have not reached ``t_end``, gathered into arrays
+    of that size: their per-neuron entries of ``params``, ``control`` and the carry (every array
+    whose first axis has the population's length) with them; the results are put back."""
+    n = t_end.shape[0]
+    active = state[0] < t_end
+    (idx,) = jnp.nonzero(active, size=few, fill_value=n)
+    real = idx < n
+
+    def take(a):
+        per_neuron = hasattr(a, "ndim") and a.ndim >= 1 and a.shape[0] == n
+        return jnp.take(a, idx, axis=0, mode="clip") if per_neuron else a
+
+    t, y, h, carry, steps, failed, it = jax.tree.map(take, state)
+    t_end_few = jnp.where(real, take(t_end), t)  # the padding rows are done already
+    params_few, control_few = jax.tree.map(take, (params, control))
+
+    def cond(s):
+        return jnp.any(s[0] < t_end_few) & (s[-1] < max_iterations)
+
+    body = _attempt(f, t_end_few, params_few, control_few, None)
+    few_state = lax.while_loop(cond, body, (t, y, h, carry, steps, failed, it))
+
+    def put(whole, part):
+        return whole.at[idx].set(part, mode="drop") if jnp.ndim(whole) >= 1 else part
+
+    return jax.tree.map(put, state, few_state)
 
 
 def rkf45_step(f: Callable, t_end, y, h, params, control: Control):
