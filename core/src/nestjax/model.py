@@ -150,7 +150,8 @@ class Node(Model):
     gap_junctions: ClassVar[bool] = False
     """Whether it sends and handles NEST's GapJunctionEvent (receptor 0): gap_junction connections
     join its nodes, and where any exist its update reads ``ctx.gap`` and takes part in the
-    waveform relaxation (:mod:`~nestjax.waveform_relaxation`)."""
+    waveform relaxation (:mod:`~nestjax.waveform_relaxation`). A read-only bool parameter
+    ``node_uses_wfr``, if it has one, is set to the simulator's ``use_wfr`` at ``create``."""
     gap_variable: ClassVar[str] = "V_m"
     """The state variable a gap model sends to its partners."""
     wfr_carried: ClassVar[tuple[str, ...]] = ()

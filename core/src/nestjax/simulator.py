@@ -71,8 +71,8 @@ class Simulator:
         recorder = issubclass(cls, Recorder) and getattr(cls, "backend", True)  # a recording backend's
         status = {k: values.pop(k) for k in STATUS if k in values} if recorder else {}
         pop = Population(cls, first, int(n), values, self.dt, self._step)
-        if getattr(cls, "gap_junctions", False):  # NEST's node constructor reads the kernel's use_wfr
-            pop.note({"node_uses_wfr": self._wfr.use_wfr}, np.arange(pop.n))
+        if getattr(cls, "gap_junctions", False) and "node_uses_wfr" in pop.specs():  # NEST's status entry
+            pop.note({"node_uses_wfr": self._wfr.use_wfr}, np.arange(pop.n))  # the kernel's use_wfr, now
         if recorder:
             self._rec.created(pop, status, values)
         pop.index = len(self._pops)

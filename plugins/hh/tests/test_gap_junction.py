@@ -9,6 +9,7 @@ networks of both gap models with chemical synapses, currents, spikes and split c
 an update slice), and NEST's refusals.
 """
 
+import brainunit as u
 import numpy as np
 import pytest
 
@@ -233,11 +234,12 @@ def test_connections_refused_as_nest(nest):
         with pytest.raises(ValueError, match=match):
             sim.connect(*ours, conn, syn)
     assert len(sim.get_connections()) == 0
-    sim.connect(gap + gap2, gap + gap2, "all_to_all", {**GAP, "weight": 2.0})  # symmetric by construction
+    sim.connect(gap + gap2, gap + gap2, "all_to_all", {**GAP, "weight": 2.0 * u.nS})  # symmetric
     both = n_gap + n_gap2  # NEST: the same NodeCollection object (see the divergence below)
     nest.Connect(both, both, "all_to_all", {**GAP, "weight": 2.0})
     conns, n_conns = sim.get_connections(), nest.GetConnections(synapse_model="gap_junction")
     assert conns.get("weight").tolist() == n_conns.get("weight") == [2.0] * 4
+    assert conns.get("weight").unit == u.nS  # gap_junction's own weight unit, not the targets' pA
     with pytest.raises(nest.NESTError):
         n_conns.set(delay=3.0)
     with pytest.raises(ValueError, match="has no delay"):

@@ -126,9 +126,12 @@ class ConnectionView:
         return {self._sim._pops[int(i)].model for i in k}
 
     def _weight_unit(self):
-        """The targets' weight unit if they share one, else None (numbers in NEST's units)."""
-        units = {m.weight_unit for m in self._target_models(self.targets())}
-        return units.pop() if len(units) == 1 else None
+        """The weight unit all connections here share, else None (numbers in NEST's units): a synapse
+        model's own (gap_junction's nS), or else the targets' weight unit."""
+        units = {next(q.unit for q in m.params if q.name == "weight") for m in self._models()}
+        if units == {None}:
+            units = {m.weight_unit for m in self._target_models(self.targets())}
+        return units.pop() if len(units) == 1 and None not in units else None
 
     def _values(self, name: str, with_units: bool):
         if name == "source":
