@@ -14,7 +14,9 @@ import brainunit as u
 import nestjax as nj
 
 
-def parameters(order: int = 2500, g: float = 5.0, eta: float = 2.0, CE: int | None = None, CI: int | None = None):
+def parameters(
+    order: int = 2500, g: float = 5.0, eta: float = 2.0, CE: int | None = None, CI: int | None = None
+):
     """The example's parameters; ``CE``/``CI`` override the in-degrees (kept fixed at scale)."""
     epsilon, J, tau_m, theta = 0.1, 0.1, 20.0, 20.0
     NE, NI = 4 * order, order
@@ -24,7 +26,9 @@ def parameters(order: int = 2500, g: float = 5.0, eta: float = 2.0, CE: int | No
     return {
         "NE": NE, "NI": NI, "CE": CE, "CI": CI, "J_ex": J, "J_in": -g * J, "delay": 1.5,
         "p_rate": 1000.0 * eta * nu_th * CE,
-        "neuron": {"C_m": 1.0, "tau_m": tau_m, "t_ref": 2.0, "E_L": 0.0, "V_reset": 0.0, "V_m": 0.0, "V_th": theta},
+        "neuron": {
+            "C_m": 1.0, "tau_m": tau_m, "t_ref": 2.0, "E_L": 0.0, "V_reset": 0.0, "V_m": 0.0, "V_th": theta
+        },
     }
 
 
