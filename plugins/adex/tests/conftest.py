@@ -11,6 +11,7 @@ import pytest
 import nestjax as nj
 from nestjax.model import BadProperty
 from nestjax.testing import neuron_scenario
+from nestjax.testing.random_input import grid, split
 from nestjax.testing.stability import compare
 
 # Firing patterns of Naud, Marcille, Clopath and Gerstner (2008), Biol Cybern 99:335, Table 1 (V_T as
@@ -43,21 +44,6 @@ PATTERNS = {
 IRREGULAR = dict(
     C_m=100.0, g_L=12.0, E_L=-60.0, V_th=-50.0, a=-11.0, tau_w=130.0, b=30.0, V_reset=-48.0, I_e=160.0
 )
-
-
-def grid(rng, dt, lo, hi, n=None):
-    """Sorted times on the grid of ``dt`` in [lo, hi] (one if ``n`` is None), repeats allowed;
-    rounded to 1e-9 ms so NEST's tic arithmetic sees grid times."""
-    steps = np.sort(rng.integers(round(lo / dt), round(hi / dt) + 1, size=n or 1))
-    times = [round(float(k) * dt, 9) for k in steps]
-    return times if n else times[0]
-
-
-def split(rng, dt, total, parts):
-    """``total`` ms as ``parts`` simulate calls of random whole-step lengths."""
-    steps = round(total / dt)
-    cuts = np.sort(rng.choice(np.arange(1, steps), size=parts - 1, replace=False))
-    return [round(float(k) * dt, 9) for k in np.diff([0, *cuts, steps])]
 
 
 def neuron(rng, threshold="V_th"):

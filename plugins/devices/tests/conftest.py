@@ -11,6 +11,7 @@ from scipy import stats
 
 import nestjax as nj
 from nestjax.testing import Scenario, fresh_nest, run_both
+from nestjax.testing.random_input import grid, split
 
 
 class Both:
@@ -54,19 +55,6 @@ def grid_times(rng, dt, t_max, n, t_min=None, duplicates=True):
     if not duplicates:
         steps = np.unique(steps)
     return sorted(round(float(s) * dt, 9) for s in steps)
-
-
-def grid(rng, dt, lo, hi):
-    """One random time on the grid of ``dt`` in [lo, hi]."""
-    return round(float(rng.integers(int(round(lo / dt)), int(round(hi / dt)) + 1)) * dt, 9)
-
-
-def split(rng, dt, total, parts):
-    """``total`` ms as ``parts`` simulate calls of random whole-step lengths."""
-    steps = int(round(total / dt))
-    cuts = np.sort(rng.choice(np.arange(1, steps), size=parts - 1, replace=False))
-    lengths = np.diff(np.concatenate([[0], cuts, [steps]]))
-    return [round(float(k) * dt, 9) for k in lengths]
 
 
 @pytest.fixture

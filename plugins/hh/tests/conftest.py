@@ -11,13 +11,7 @@ import pytest
 
 import nestjax as nj
 from nestjax.model import BadProperty
-
-
-def grid(rng, dt, lo, hi, n=None):
-    """Sorted times on the grid of ``dt`` in [lo, hi] (one if ``n`` is None), repeats allowed."""
-    steps = np.sort(rng.integers(round(lo / dt), round(hi / dt) + 1, size=n or 1))
-    times = [round(float(k) * dt, 9) for k in steps]
-    return times if n else times[0]
+from nestjax.testing.random_input import grid
 
 
 def distinct(rng, dt, T, n):

@@ -15,6 +15,7 @@ import pytest
 
 import nestjax as nj
 from nestjax.testing import Scenario, neuron_scenario
+from nestjax.testing.random_input import grid, split
 from nestjax.testing.stability import compare as compare_with_spread
 
 NUDGE = 1e-12
@@ -70,10 +71,6 @@ def test_kernel_settings_and_split_calls(parity, kernel):
     compare(parity, sc, f"two neurons, {kernel}, calls ending inside slices")
 
 
-def _grid(rng, dt, lo, hi):
-    return round(float(rng.integers(round(lo / dt), round(hi / dt) + 1)) * dt, 9)
-
-
 def random_network(seed, dt, T, kernel):
     """hh_psc_alpha_gap ("a") and hh_cond_beta_gap_traub ("b") nodes with random parameters and
     states, random gap junctions between and within both (autapses included, as NEST's example
@@ -103,30 +100,28 @@ def random_network(seed, dt, T, kernel):
     sc.node("b", "hh_cond_beta_gap_traub", nb, b)
     sc.node("mm", "multimeter", 1, {"record_from": ["V_m"], "interval": dt})
     sc.node("sr", "spike_recorder")
-    sc.node("sg", "spike_generator", 1, {"spike_times": sorted({_grid(rng, dt, dt, T) for _ in range(30)})})
+    sc.node("sg", "spike_generator", 1, {"spike_times": sorted({grid(rng, dt, dt, T) for _ in range(30)})})
     sc.node(
         "dc",
         "dc_generator",
         1,
         {
             "amplitude": rng.uniform(50, 200),
-            "start": _grid(rng, dt, 0, T / 2),
-            "stop": _grid(rng, dt, T / 2, T),
+            "start": grid(rng, dt, 0, T / 2),
+            "stop": grid(rng, dt, T / 2, T),
         },
     )
     for label in ("a", "b"):
         sc.connect("mm", label)
         sc.connect(label, "sr")
-    sc.connect("sg", "a", "all_to_all", {"weight": rng.uniform(20, 80), "delay": _grid(rng, dt, dt, 2.0)})
-    sc.connect("sg", "b", "all_to_all", {"weight": rng.uniform(2, 8), "delay": _grid(rng, dt, dt, 2.0)})
-    sc.connect("dc", ("a", slice(0, 2)), "all_to_all", {"delay": _grid(rng, dt, dt, 2.0)})
-    sc.connect("a", "b", "all_to_all", {"weight": rng.uniform(1, 5), "delay": _grid(rng, dt, 0.5, 3.0)})
+    sc.connect("sg", "a", "all_to_all", {"weight": rng.uniform(20, 80), "delay": grid(rng, dt, dt, 2.0)})
+    sc.connect("sg", "b", "all_to_all", {"weight": rng.uniform(2, 8), "delay": grid(rng, dt, dt, 2.0)})
+    sc.connect("dc", ("a", slice(0, 2)), "all_to_all", {"delay": grid(rng, dt, dt, 2.0)})
+    sc.connect("a", "b", "all_to_all", {"weight": rng.uniform(1, 5), "delay": grid(rng, dt, 0.5, 3.0)})
     ends = [("a", slice(i, i + 1)) for i in range(na)] + [("b", slice(i, i + 1)) for i in range(nb)]
     for i, j in rng.integers(0, na + nb, (12, 2)):
         sc.connect(ends[i], ends[j], SYMMETRIC, {**GAP, "weight": rng.uniform(0.1, 20)})
-    cuts = np.sort(rng.choice(np.arange(1, round(T / dt)), 2, replace=False))
-    steps = np.diff([0, *cuts, round(T / dt)])
-    sc.simulate = [round(float(k) * dt, 9) for k in steps]
+    sc.simulate = split(rng, dt, T, 3)
     return sc
 
 

@@ -13,15 +13,9 @@ import pytest
 import nestjax as nj
 from nestjax.model import BadProperty
 from nestjax.testing import Scenario, fresh_nest, neuron_scenario, run_both
+from nestjax.testing.random_input import grid
 
 # --- iaf_cond_* -------------------------------------------------------------------------------
-
-
-def grid(rng, dt, lo, hi, n=None):
-    """Sorted times on the grid of ``dt`` in [lo, hi] (one if ``n`` is None), repeats allowed."""
-    steps = np.sort(rng.integers(round(lo / dt), round(hi / dt) + 1, size=n or 1))
-    times = [round(float(k) * dt, 9) for k in steps]
-    return times if n else times[0]
 
 
 def cond_drive(sc, rng, dt, T):
