@@ -21,7 +21,7 @@ from nestjax.integrate.gsl_neuron import I_STIM, INTEGRATION_STEP, REFRACTORY_ST
 from nestjax.integrate.rkf45 import Control, rkf45_integrate
 from nestjax.units import Param
 
-from .hh import HHNeuron, spike_test
+from .hh import HHNeuron, finish_step
 
 NODE_USES_WFR = Param("node_uses_wfr", True, kind=bool, readonly=True)
 """NEST's status entry: whether the node takes part in waveform relaxation (the kernel's ``use_wfr``
@@ -74,7 +74,4 @@ class GapNeuron(HHNeuron):
             keep = (REFRACTORY_STEPS.name, I_STIM.name)
             state.update({INTEGRATION_STEP.name: step, **{k: s[k] for k in keep}})
             return state, gap.polynomial(s["V_m"], state["V_m"], hf0, hf1)
-        refractory = s[REFRACTORY_STEPS.name]
-        spike, r = spike_test(state["V_m"], s["V_m"], cls.threshold(p), refractory, c["refractory_counts"])
-        state.update({REFRACTORY_STEPS.name: r, I_STIM.name: x["current"], INTEGRATION_STEP.name: step})
-        return state, spike.astype(jnp.float64)
+        return finish_step(state, s, x, c, cls.threshold(p), step)

@@ -28,7 +28,7 @@ from nestjax.integrate.rkf45 import rkf45_integrate
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import CONTROL, HHNeuron, spike_test
+from .hh import CONTROL, HHNeuron, finish_step
 
 
 def traub_rates(v, exp=jnp.exp):
@@ -145,8 +145,4 @@ class hh_cond_exp_traub(HHNeuron):
         state = {k: y[:, i] for i, k in enumerate(COLUMNS)}
         state["g_ex"] = state["g_ex"] + x["ex"]
         state["g_in"] = state["g_in"] - x["in"]
-        spike, r = spike_test(
-            state["V_m"], s["V_m"], p["V_T"] + 30.0, s[REFRACTORY_STEPS.name], c["refractory_counts"]
-        )
-        state.update({REFRACTORY_STEPS.name: r, I_STIM.name: x["current"], INTEGRATION_STEP.name: h})
-        return state, spike.astype(jnp.float64)
+        return finish_step(state, s, x, c, p["V_T"] + 30.0, h)

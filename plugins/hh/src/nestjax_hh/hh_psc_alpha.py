@@ -27,7 +27,7 @@ from nestjax.integrate.rkf45 import rkf45_integrate
 from nestjax.model import BadProperty
 from nestjax.units import Param
 
-from .hh import CONTROL, HHNeuron, spike_test
+from .hh import CONTROL, HHNeuron, finish_step
 
 
 def rates(v, exp=jnp.exp):
@@ -124,9 +124,7 @@ def advance_psc_alpha(dynamics, columns, p, c, s, x, ctx, control=CONTROL):
     state = {k: y[:, i] for i, k in enumerate(columns)}
     state["dI_ex"] = state["dI_ex"] + x["ex"] * c["PSCurrInit_E"]
     state["dI_in"] = state["dI_in"] + x["in"] * c["PSCurrInit_I"]
-    spike, r = spike_test(state["V_m"], s["V_m"], 0.0, s[REFRACTORY_STEPS.name], c["refractory_counts"])
-    state.update({REFRACTORY_STEPS.name: r, I_STIM.name: x["current"], INTEGRATION_STEP.name: h})
-    return state, spike.astype(jnp.float64)
+    return finish_step(state, s, x, c, 0.0, h)
 
 
 class hh_psc_alpha(HHNeuron):
